@@ -1,0 +1,62 @@
+# Asamblea: `make run` to start with demo data, `make test` to run the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_DEV := $(VENV)/.installed-dev
+HTMX_VERSION := 2.0.11
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: run test lint format bench messages vendor check-deploy clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(PY)
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(STAMP_DEV): pyproject.toml | $(PY)
+	$(PIP) install --quiet -e ".[dev]"
+	touch $(STAMP_RUN) $@
+
+run: $(STAMP_RUN)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compile_translations
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py seed_demo
+	@echo "Asamblea is running at http://127.0.0.1:8000  (Ctrl-C to stop)"
+	DEBUG=$${DEBUG:-1} $(VENV)/bin/daphne -b 127.0.0.1 -p 8000 \
+		--websocket-max-message-size 65536 -v 1 config.asgi:application
+
+test: $(STAMP_DEV)
+	$(PY) manage.py compile_translations
+	ASAMBLEA_PLAIN_STATIC=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP_DEV)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP_DEV)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(STAMP_DEV)
+	$(PY) bench/run.py
+
+messages: $(STAMP_DEV)
+	$(PY) manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
+	$(PY) manage.py compile_translations
+
+vendor:
+	cd /tmp && npm pack htmx.org@$(HTMX_VERSION) && tar xzf htmx.org-$(HTMX_VERSION).tgz
+	cp /tmp/package/dist/htmx.min.js static/vendor/htmx-$(HTMX_VERSION).min.js
+
+check-deploy: $(STAMP_RUN)
+	SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-value-for-the-check-only-000000 \
+	ALLOWED_HOSTS=asamblea.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles .test-db.sqlite3

@@ -1,0 +1,195 @@
+"""The one WebSocket entry point. Thin: parse, check, hand to the live backbone."""
+
+import json
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from . import live
+
+CLOSE_ACCESS_ENDED = 4403
+CLOSE_TOO_MANY = 4429
+MAX_STREAMS = 20
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.user = self.scope.get("user")
+        self.grants = {}  # stream -> (grant, checked_at)
+        self.bucket = _Bucket(*settings.LIVE_RATE_LIMIT)
+        self.strikes = 0
+        self.language = _language(self.scope, self.user)
+        await self.accept()
+        if self.user is not None and self.user.is_authenticated:
+            await self.channel_layer.group_add(live.user_group(self.user.pk), self.channel_name)
+
+    async def disconnect(self, code):
+        for stream in list(self.grants):
+            await self._drop(stream)
+        if self.user is not None and self.user.is_authenticated:
+            await self.channel_layer.group_discard(live.user_group(self.user.pk), self.channel_name)
+
+    # -- messages from the browser ---------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        with translation.override(self.language):
+            await self._receive(text_data, bytes_data)
+
+    async def _receive(self, text_data, bytes_data):
+        if not self.bucket.take():
+            self.strikes += 1
+            await self._error(_("Too many messages. Slow down."))
+            if self.strikes >= 3:
+                await self.close(code=CLOSE_TOO_MANY)
+            return
+        if text_data is None:
+            await self._error(_("Only text messages are accepted."))
+            return
+        if len(text_data.encode()) > settings.LIVE_MAX_MESSAGE_BYTES:
+            await self._error(_("That message is too large."))
+            return
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            await self._error(_("That message could not be read."))
+            return
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            await self._error(_("That message could not be read."))
+            return
+        handler = {
+            "subscribe": self.on_subscribe,
+            "unsubscribe": self.on_unsubscribe,
+            "ping": self.on_ping,
+        }.get(message["type"])
+        if handler is None:
+            await self._error(_("Unknown message type."))
+            return
+        await handler(message)
+
+    async def on_subscribe(self, message):
+        stream = message.get("stream")
+        parsed = live.parse_stream(stream)
+        if parsed is None:
+            await self._send("subscribe.refused", {"stream": str(stream)[:100]})
+            return
+        if stream in self.grants:
+            await self._send_snapshot(parsed[0], self.grants[stream][0])
+            return
+        if len(self.grants) >= MAX_STREAMS:
+            await self._error(_("Too many subscriptions on one page."))
+            return
+        kind, ident, facet = parsed
+        grant = await database_sync_to_async(kind.authorize)(self.user, ident, facet)
+        if grant is None:
+            await self._send("subscribe.refused", {"stream": stream})
+            return
+        self.grants[stream] = (grant, time.monotonic())
+        await self.channel_layer.group_add(live.group_name(stream), self.channel_name)
+        if kind.on_join:
+            await database_sync_to_async(kind.on_join)(grant, self.channel_name)
+        await self._send("subscribed", {"stream": stream})
+        await self._send_snapshot(kind, grant)
+        if kind.after_change:
+            kind.after_change(grant)
+
+    async def on_unsubscribe(self, message):
+        stream = message.get("stream")
+        if isinstance(stream, str) and stream in self.grants:
+            await self._drop(stream)
+
+    async def on_ping(self, message):
+        for stream, (grant, _checked) in list(self.grants.items()):
+            kind = live.parse_stream(stream)[0]
+            if kind.on_ping:
+                await database_sync_to_async(kind.on_ping)(grant, self.channel_name)
+        await self._send("pong", {})
+
+    # -- events from the channel layer ---------------------------------------------
+
+    async def live_event(self, event):
+        stream = event["stream"]
+        entry = self.grants.get(stream)
+        if entry is None:
+            return
+        grant, checked_at = entry
+        stale = time.monotonic() - checked_at > settings.LIVE_REVALIDATE_SECONDS
+        if stale and not await self._recheck(stream):
+            await self._close_if_empty()
+            return
+        await self.send(text_data=event["text"])
+
+    async def live_access(self, event):
+        """The person's membership changed: re-check every stream of that assembly now."""
+        for stream, (grant, _checked) in list(self.grants.items()):
+            if grant.assembly_id == event["assembly_id"]:
+                await self._recheck(stream)
+        await self._close_if_empty()
+
+    # -- helpers ---------------------------------------------------------------------
+
+    async def _recheck(self, stream):
+        kind, ident, facet = live.parse_stream(stream)
+        grant = await database_sync_to_async(kind.authorize)(self.user, ident, facet)
+        if grant is None:
+            await self._drop(stream)
+            await self._send("access.revoked", {"stream": stream})
+            return False
+        self.grants[stream] = (grant, time.monotonic())
+        return True
+
+    async def _close_if_empty(self):
+        if not self.grants:
+            await self.close(code=CLOSE_ACCESS_ENDED)
+
+    async def _drop(self, stream):
+        grant, _checked = self.grants.pop(stream)
+        kind = live.parse_stream(stream)[0]
+        await self.channel_layer.group_discard(live.group_name(stream), self.channel_name)
+        if kind.on_leave:
+            await database_sync_to_async(kind.on_leave)(grant, self.channel_name)
+        if kind.after_change:
+            kind.after_change(grant)
+
+    async def _send_snapshot(self, kind, grant):
+        events = await database_sync_to_async(kind.snapshot)(grant)
+        for event_type, data in events:
+            await self.send(text_data=live.encode(grant.stream, event_type, data))
+
+    async def _send(self, event_type, data):
+        await self.send(text_data=live.encode(None, event_type, data))
+
+    async def _error(self, text):
+        await self._send("error", {"message": str(text)})
+
+
+def _language(scope, user):
+    if user is not None and user.is_authenticated and user.language:
+        return user.language
+    cookies = scope.get("cookies") or {}
+    chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen in dict(settings.LANGUAGES):
+        return chosen
+    return settings.LANGUAGE_CODE
+
+
+class _Bucket:
+    """A token bucket: `capacity` messages, refilled over `period` seconds."""
+
+    def __init__(self, capacity, period):
+        self.capacity = capacity
+        self.rate = capacity / period
+        self.tokens = float(capacity)
+        self.stamp = time.monotonic()
+
+    def take(self):
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True

@@ -1,0 +1,83 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import Assembly
+from .roles import ListVisibility, Role
+
+
+class AssemblySettingsForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown: **bold**, *italic*, lists, links."),
+    )
+    language = forms.ChoiceField(label=_("Default language"), choices=settings.LANGUAGES)
+    quorum_kind = forms.ChoiceField(label=_("Quorum rule"), choices=Assembly.QuorumKind.choices)
+    quorum_value = forms.IntegerField(
+        label=_("Quorum"),
+        min_value=0,
+        max_value=100000,
+        help_text=_("A number of members, or a percentage of active members."),
+    )
+    member_list_visibility = forms.ChoiceField(
+        label=_("Who may see the member list"), choices=ListVisibility.choices
+    )
+    visibility = forms.ChoiceField(label=_("Visibility"), choices=Assembly.Visibility.choices)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("quorum_kind") == "percent" and (data.get("quorum_value") or 0) > 100:
+            self.add_error("quorum_value", _("A quorum percentage must be between 0 and 100."))
+        return data
+
+
+class InvitationForm(forms.Form):
+    label = forms.CharField(
+        label=_("Label (for you)"),
+        max_length=120,
+        required=False,
+        help_text=_("e.g. “Tuesday know-your-rights training”"),
+    )
+    role = forms.ChoiceField(label=_("Role on joining"), choices=Role.choices, initial=Role.MEMBER)
+    max_uses = forms.IntegerField(
+        label=_("How many people may use it"), min_value=1, max_value=1000, initial=1
+    )
+    expires_in_days = forms.IntegerField(
+        label=_("Days until it expires"), min_value=1, max_value=90, initial=7
+    )
+
+
+class DisplayNameForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Your display name in this assembly"),
+        max_length=60,
+        help_text=_("A nickname or pseudonym is fine. Other members see this name."),
+    )
+
+
+class JoinRequestForm(DisplayNameForm):
+    message = forms.CharField(
+        label=_("A message to the stewards (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (kept in the audit log)"), max_length=500, required=False
+    )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(required=False, max_length=500)

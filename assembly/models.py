@@ -1,0 +1,334 @@
+"""The body itself: people, assemblies, memberships, invitations, join requests, audit."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import roles
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person's login. Deliberately minimal: an email address and a language.
+
+    Names live on each Membership (a display name chosen per assembly), so no real
+    name, phone number or address is ever asked for.
+    """
+
+    email = models.EmailField(_("email address"), unique=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.email
+
+
+class Assembly(models.Model):
+    class QuorumKind(models.TextChoices):
+        NUMBER = "number", _("a fixed number of members")
+        PERCENT = "percent", _("a percentage of active members")
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", _("private: only members know it exists")
+        LISTED = "listed", _("listed: signed-in people can see it and ask to join")
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True, max_length=20000)
+    description_html = models.TextField(editable=False, blank=True)
+    language = models.CharField(
+        _("default language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    quorum_kind = models.CharField(
+        _("quorum rule"), max_length=10, choices=QuorumKind.choices, default=QuorumKind.PERCENT
+    )
+    quorum_value = models.PositiveIntegerField(_("quorum"), default=50)
+    member_list_visibility = models.CharField(
+        _("who may see the member list"),
+        max_length=12,
+        choices=roles.ListVisibility.choices,
+        default=roles.ListVisibility.FACILITATORS,
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("assembly")
+        verbose_name_plural = _("assemblies")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(quorum_kind="percent") | models.Q(quorum_value__lte=100),
+                name="assembly_quorum_percent_max_100",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def stream(self):
+        return f"assembly:{self.pk}"
+
+    def quorum_for(self, active_members):
+        """How many members make quorum, given the number of active members."""
+        if self.quorum_kind == self.QuorumKind.NUMBER:
+            return self.quorum_value
+        # Round up: 50 % of 7 members is 4.
+        return -(-active_members * self.quorum_value // 100)
+
+
+class Membership(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        SUSPENDED = "suspended", _("suspended")
+        REMOVED = "removed", _("removed")
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    display_name = models.CharField(_("display name"), max_length=60)
+    role = models.CharField(
+        _("role"), max_length=12, choices=roles.Role.choices, default=roles.Role.MEMBER
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = [Lower("display_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["assembly", "user"], name="membership_one_per_person"),
+            models.UniqueConstraint(
+                "assembly", Lower("display_name"), name="membership_unique_display_name"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=roles.Role.values), name="membership_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "suspended", "removed"]),
+                name="membership_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["assembly", "status"])]
+
+    def __str__(self):
+        return f"{self.display_name} ({self.assembly})"
+
+    @property
+    def is_active(self):
+        return self.status == self.Status.ACTIVE
+
+    def can(self, permission):
+        """Whether this membership may do `permission` (see assembly/roles.py)."""
+        return self.is_active and roles.allows(
+            self.role, permission, list_visibility=self.assembly.member_list_visibility
+        )
+
+    # For templates, which cannot pass arguments.
+    can_view_members = property(lambda self: self.can(roles.Perm.VIEW_MEMBERS))
+    can_edit_assembly = property(lambda self: self.can(roles.Perm.EDIT_ASSEMBLY))
+    can_invite = property(lambda self: self.can(roles.Perm.INVITE))
+    can_manage_members = property(lambda self: self.can(roles.Perm.MANAGE_MEMBERS))
+    can_view_audit = property(lambda self: self.can(roles.Perm.VIEW_AUDIT))
+    can_facilitate = property(lambda self: self.can(roles.Perm.FACILITATE))
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """A link that lets people join. Only the digest of its token is stored."""
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="invitations")
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    label = models.CharField(_("label"), max_length=120, blank=True)
+    role = models.CharField(
+        _("role on joining"), max_length=12, choices=roles.Role.choices, default=roles.Role.MEMBER
+    )
+    max_uses = models.PositiveIntegerField(_("how many people may use it"), default=1)
+    uses = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(_("expires"))
+    created_by = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(uses__lte=models.F("max_uses")), name="invitation_uses_limit"
+            ),
+            models.CheckConstraint(condition=models.Q(max_uses__gte=1), name="invitation_min_use"),
+        ]
+
+    def __str__(self):
+        return self.label or f"{self.assembly} #{self.pk}"
+
+    @staticmethod
+    def new_token():
+        return secrets.token_urlsafe(24)
+
+    @staticmethod
+    def digest(token):
+        return _digest(token)
+
+    @property
+    def is_usable(self):
+        return (
+            self.revoked_at is None
+            and self.uses < self.max_uses
+            and self.expires_at > timezone.now()
+        )
+
+
+class JoinRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        DECLINED = "declined", _("declined")
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    display_name = models.CharField(_("display name"), max_length=60)
+    message = models.TextField(_("message to the stewards"), blank=True, max_length=1000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assembly", "user"],
+                condition=models.Q(status="pending"),
+                name="join_request_one_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} → {self.assembly}"
+
+
+AUDIT_LABELS = {
+    "assembly.updated": _("changed the assembly's settings"),
+    "invitation.created": _("created an invitation link"),
+    "invitation.revoked": _("revoked an invitation link"),
+    "member.joined": _("joined"),
+    "member.left": _("left"),
+    "member.role_changed": _("changed a role"),
+    "member.suspended": _("suspended a member"),
+    "member.removed": _("removed a member"),
+    "member.reinstated": _("reinstated a member"),
+    "join_request.approved": _("approved a join request"),
+    "join_request.declined": _("declined a join request"),
+}
+
+
+class AuditEntry(models.Model):
+    """Who did what to whom in an assembly, for its stewards and facilitators."""
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="audit")
+    actor = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(max_length=60)
+    target = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    detail = models.JSONField(default=dict, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.verb
+
+    @property
+    def label(self):
+        return AUDIT_LABELS.get(self.verb, self.verb)
+
+
+class Presence(models.Model):
+    """One open socket of a member on an assembly's pages.
+
+    Deleted when the socket closes; a row older than LIVE_PRESENCE_TTL no longer counts
+    and is swept. Nothing but the membership and a timestamp is kept.
+    """
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    channel_name = models.CharField(max_length=200)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel_name", "assembly"], name="presence_one_per_socket"
+            )
+        ]
+        indexes = [models.Index(fields=["assembly", "seen_at"])]
+
+    def __str__(self):
+        return f"{self.membership_id}@{self.assembly_id}"

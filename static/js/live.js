@@ -1,0 +1,77 @@
+// The browser end of the live path: one socket per page, subscribed to the streams named
+// in <body data-live-streams="...">. Events carrying data.swap replace the contents of the
+// elements with those ids by server-rendered, already-sanitised HTML. A lost socket
+// reconnects with growing, jittered delays; the server answers each subscription with a
+// fresh snapshot, so nothing shown stays stale. Other modules listen for "live:event".
+(function () {
+  "use strict";
+  var body = document.body;
+  var url = body && body.dataset.liveUrl;
+  var streams = body && body.dataset.liveStreams;
+  if (!url || !streams || !("WebSocket" in window)) return;
+  streams = streams.split(/\s+/).filter(Boolean);
+
+  var status = document.getElementById("live-status");
+  var socket = null;
+  var attempt = 0;
+  var pingTimer = null;
+  var ended = false;
+
+  function showStatus(text) {
+    if (!status) return;
+    status.textContent = text || "";
+    status.hidden = !text;
+  }
+
+  function apply(message) {
+    var data = message.data || {};
+    if (data.swap) {
+      Object.keys(data.swap).forEach(function (id) {
+        var el = document.getElementById(id);
+        if (el) el.innerHTML = data.swap[id];
+      });
+    }
+    document.dispatchEvent(new CustomEvent("live:event", { detail: message }));
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + url);
+    socket.addEventListener("open", function () {
+      attempt = 0;
+      showStatus("");
+      body.dataset.live = "open";
+      streams.forEach(function (stream) {
+        socket.send(JSON.stringify({ type: "subscribe", stream: stream }));
+      });
+      clearInterval(pingTimer);
+      pingTimer = setInterval(function () {
+        if (socket.readyState === WebSocket.OPEN) socket.send('{"type":"ping"}');
+      }, 30000);
+    });
+    socket.addEventListener("message", function (event) {
+      var message;
+      try { message = JSON.parse(event.data); } catch (e) { return; }
+      if (message.type === "access.revoked") {
+        ended = true;
+        showStatus(status && status.dataset.ended);
+      }
+      apply(message);
+    });
+    socket.addEventListener("close", function (event) {
+      clearInterval(pingTimer);
+      body.dataset.live = "closed";
+      if (ended || event.code === 4403) {
+        ended = true;
+        showStatus(status && status.dataset.ended);
+        return;
+      }
+      showStatus(status && status.dataset.reconnecting);
+      var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
+      attempt += 1;
+      setTimeout(connect, delay);
+    });
+  }
+
+  connect();
+})();
