@@ -33,7 +33,7 @@ run: $(STAMP_RUN)
 
 test: $(STAMP_DEV)
 	$(PY) manage.py compile_translations
-	ASAMBLEA_PLAIN_STATIC=1 $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP_DEV)
 	$(VENV)/bin/ruff check .

@@ -154,7 +154,8 @@ def update_assembly(
             live.publish(assembly.stream, *streams.description_event(assembly))
         if "member_list_visibility" in changed:
             # Who may see the roster changed: every open socket re-checks.
-            for user_id in assembly.memberships.values_list("user_id", flat=True):
+            active = assembly.memberships.filter(status=Membership.Status.ACTIVE)
+            for user_id in active.values_list("user_id", flat=True):
                 live.access_changed(user_id, assembly.pk)
     return assembly
 

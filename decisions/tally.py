@@ -47,6 +47,7 @@ __all__ = [
     "Result",
     "TallyError",
     "count",
+    "lot_order",
     "seed_digest",
     "validate_ballot",
 ]
@@ -895,11 +896,13 @@ def _count_stv(ballots, p: _Params, hand) -> Result:
       its ballots pass on at their current values, in one stage.
     * Ties (equal surpluses, or equal lowest candidates) go by the most recent earlier stage at
       which the tied candidates had unequal votes -- the higher surplus transfers first, the
-      lower candidate is excluded -- and otherwise by lot.
+      lower candidate is excluded -- and otherwise by lot. With three or more tied, each
+      earlier stage looked at narrows the tie to those lowest (highest) at it.
     * When the continuing candidates are no more than the vacancies left, they are all elected
       without further transfers.
 
-    Votes are integers in units of 10**-5, so the arithmetic is exact. At every stage
+    Stages are recorded as rounds (key "round"). Votes are integers in units of 10**-5, so
+    the arithmetic is exact. At every stage
     sum(counts) + exhausted_total + truncation_loss_total == valid ballots.
     """
     options = p.options

@@ -1,0 +1,24 @@
+"""Settings for the test suite: the production settings, over plain HTTP on localhost.
+
+Everything else (CSP, cookies' flags aside, allauth, the channel layer and database
+chosen by REDIS_URL / DATABASE_URL) is exactly what production runs.
+"""
+
+import os
+
+os.environ.setdefault("ASAMBLEA_INSECURE_HTTP", "1")
+
+from .settings import *  # noqa: E402,F403
+from .settings import DATABASES, STORAGES  # noqa: E402
+
+SECURE_SSL_REDIRECT = False
+# Fast hashing for the many test accounts; production keeps Django's default.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# The browser tests' server process points at the test database by this variable.
+if os.environ.get("ASAMBLEA_TEST_DB_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["ASAMBLEA_TEST_DB_NAME"]

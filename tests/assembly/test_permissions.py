@@ -1,0 +1,133 @@
+"""Every view of the foundation, walked for the whole cast.
+
+A private assembly answers 404 to anyone who is not an active member (it does not
+reveal that it exists); a member whose role lacks the permission gets 403.
+"""
+
+import pytest
+
+from tests.conftest import ROLES, client_for
+
+MEMBERS_UP = {"member": 200, "facilitator": 200, "steward": 200}
+FACILITATORS_UP = {"member": 403, "facilitator": 200, "steward": 200}
+STEWARDS = {"member": 403, "facilitator": 403, "steward": 200}
+
+GET_VIEWS = {
+    "/a/eastside/": MEMBERS_UP,
+    "/a/eastside/members/": FACILITATORS_UP,  # default: facilitators and stewards
+    "/a/eastside/me/": MEMBERS_UP,
+    "/a/eastside/audit/": FACILITATORS_UP,
+    "/a/eastside/settings/": STEWARDS,
+    "/a/eastside/invitations/": STEWARDS,
+    "/a/eastside/join-requests/": STEWARDS,
+    "/a/eastside/members/{member}/": STEWARDS,
+}
+
+
+def expected(table, who):
+    return table.get(who, 404)
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("url", list(GET_VIEWS))
+def test_get_matrix(cast, url, who):
+    response = client_for(cast, who).get(url.format(member=cast.member2.pk))
+    assert response.status_code == expected(GET_VIEWS[url], who)
+
+
+POSTS = {
+    "settings": (
+        "/a/eastside/settings/",
+        {
+            "name": "Eastside",
+            "description": "changed",
+            "language": "en",
+            "quorum_kind": "percent",
+            "quorum_value": "40",
+            "member_list_visibility": "facilitators",
+            "visibility": "private",
+        },
+        STEWARDS,
+    ),
+    "invite": (
+        "/a/eastside/invitations/",
+        {"label": "x", "role": "member", "max_uses": "3", "expires_in_days": "7"},
+        STEWARDS,
+    ),
+    "suspend": ("/a/eastside/members/{member}/", {"operation": "suspend"}, STEWARDS),
+    "rename": ("/a/eastside/me/", {"display_name": "New name"}, MEMBERS_UP),
+}
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("name", list(POSTS))
+def test_post_matrix(cast, name, who):
+    url, data, table = POSTS[name]
+    response = client_for(cast, who).post(url.format(member=cast.member2.pk), data)
+    want = expected(table, who)
+    if want == 200:
+        # Creating an invitation shows its link once (200); the others redirect.
+        assert response.status_code == (200 if name == "invite" else 302)
+        if name == "invite":
+            assert "/i/" in response.content.decode()
+    else:
+        assert response.status_code == want
+    cast.member2.refresh_from_db()
+    assert (cast.member2.status == "suspended") == (name == "suspend" and want == 200)
+    assert cast.assembly.invitations.exists() == (name == "invite" and want == 200)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_member_list_for_all_members(cast, who):
+    cast.assembly.member_list_visibility = "members"
+    cast.assembly.save()
+    response = client_for(cast, who).get("/a/eastside/members/")
+    assert response.status_code == expected(MEMBERS_UP, who)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_member_list_for_stewards_only(cast, who):
+    cast.assembly.member_list_visibility = "stewards"
+    cast.assembly.save()
+    response = client_for(cast, who).get("/a/eastside/members/")
+    assert response.status_code == expected(STEWARDS, who)
+
+
+def test_hidden_member_list_shows_only_counts(cast):
+    response = client_for(cast, "member").get("/a/eastside/members/")
+    body = response.content.decode()
+    assert "It has 4 members." in body
+    assert "Teo" not in body and "Luz" not in body
+
+
+def test_assembly_home_shows_names_only_to_those_allowed(cast):
+    member_page = client_for(cast, "member").get("/a/eastside/").content.decode()
+    steward_page = client_for(cast, "steward").get("/a/eastside/").content.decode()
+    assert 'id="online-names"' not in member_page
+    assert 'id="online-names"' in steward_page
+    assert "assembly:%d:roster" % cast.assembly.pk in steward_page
+    assert "assembly:%d:roster" % cast.assembly.pk not in member_page
+
+
+@pytest.mark.parametrize("who", ["anonymous", "nobody", "member", "steward"])
+def test_join_page_of_a_private_assembly_is_hidden(cast, who):
+    assert client_for(cast, who).get("/a/eastside/join/").status_code in (302, 404)
+
+
+def test_member_of_another_assembly_cannot_manage_across(cast):
+    # Lincoln's steward tries to suspend an Eastside member through Lincoln's URL.
+    cast.other.role = "steward"
+    cast.other.save()
+    client = client_for(cast, "other")
+    response = client.post(f"/a/lincoln/members/{cast.member.pk}/", {"operation": "suspend"})
+    assert response.status_code == 404
+    cast.member.refresh_from_db()
+    assert cast.member.status == "active"
+
+
+def test_admin_is_for_superusers_only(cast):
+    assert client_for(cast, "steward").get("/admin/").status_code == 302
+    cast.steward.user.is_staff = cast.steward.user.is_superuser = True
+    cast.steward.user.save()
+    assert client_for(cast, "steward").get("/admin/").status_code == 200
+    assert client_for(cast, "steward").get("/admin/assembly/assembly/").status_code == 200

@@ -1,0 +1,104 @@
+"""A fixed cast, so every test reads alike.
+
+Eastside People's Assembly (private): a steward, a facilitator, two members and a
+suspended member; an outsider who belongs only to a second assembly (Lincoln High);
+and a person with an account who belongs to none.
+"""
+
+import json
+from contextlib import contextmanager
+from types import SimpleNamespace
+from unittest import mock
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.test import Client
+
+from assembly import live
+from assembly.models import Assembly, Membership, User
+from assembly.text import render_markdown
+
+PASSWORD = "correct-horse-battery"
+
+
+def make_user(email, password=PASSWORD):
+    user = User.objects.create_user(email=email, password=password)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def make_assembly(name, slug, **extra):
+    description = extra.pop("description", f"About {name}.")
+    return Assembly.objects.create(
+        name=name,
+        slug=slug,
+        description=description,
+        description_html=render_markdown(description),
+        **extra,
+    )
+
+
+def join(user, assembly, name, role="member", status="active"):
+    return Membership.objects.create(
+        user=user, assembly=assembly, display_name=name, role=role, status=status
+    )
+
+
+@pytest.fixture
+def cast(db):
+    eastside = make_assembly("Eastside People's Assembly", "eastside")
+    lincoln = make_assembly("Lincoln High Sanctuary Team", "lincoln")
+    people = SimpleNamespace(assembly=eastside, other_assembly=lincoln)
+    people.steward = join(make_user("steward@example.org"), eastside, "Rosa", "steward")
+    people.facilitator = join(make_user("fac@example.org"), eastside, "Teo", "facilitator")
+    people.member = join(make_user("member@example.org"), eastside, "Ana")
+    people.member2 = join(make_user("member2@example.org"), eastside, "Luz")
+    people.suspended = join(
+        make_user("suspended@example.org"), eastside, "Troll", status="suspended"
+    )
+    people.other = join(make_user("other@example.org"), lincoln, "Coach Dre")
+    people.nobody = make_user("nobody@example.org")
+    return people
+
+
+# Who's who, by name, for permission matrices.
+ROLES = ["anonymous", "nobody", "other", "suspended", "member", "facilitator", "steward"]
+
+
+def user_of(cast, who):
+    if who == "anonymous":
+        return None
+    if who == "nobody":
+        return cast.nobody
+    return getattr(cast, who).user
+
+
+def client_for(cast, who):
+    client = Client()
+    user = user_of(cast, who)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def capture_live(django_capture_on_commit_callbacks):
+    """Capture what actions publish on commit: `with capture_live() as sent:` gives a list
+    of (group, event) where event is the decoded JSON a browser would receive (or the
+    raw message for per-person access events)."""
+
+    @contextmanager
+    def capture():
+        sent = []
+
+        def record(group, message):
+            if "text" in message:
+                sent.append((group, json.loads(message["text"])))
+            else:
+                sent.append((group, message))
+
+        with mock.patch.object(live, "_send", record):
+            with django_capture_on_commit_callbacks(execute=True):
+                yield sent
+
+    return capture
