@@ -97,8 +97,10 @@ def capture_live(django_capture_on_commit_callbacks):
             else:
                 sent.append((group, message))
 
-        with mock.patch.object(live, "_send", record):
-            with django_capture_on_commit_callbacks(execute=True):
-                yield sent
+        with (
+            mock.patch.object(live, "_send", record),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            yield sent
 
     return capture

@@ -44,11 +44,9 @@ def test_nothing_published_when_nothing_changes(cast, capture_live):
 def test_nothing_published_when_the_transaction_rolls_back(cast, capture_live):
     from django.db import transaction
 
-    with capture_live() as sent:
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                actions.update_assembly(cast.steward, **SETTINGS)
-                raise RuntimeError("boom")
+    with capture_live() as sent, pytest.raises(RuntimeError), transaction.atomic():
+        actions.update_assembly(cast.steward, **SETTINGS)
+        raise RuntimeError("boom")
     assert sent == []
     assert Assembly.objects.get(pk=cast.assembly.pk).language == "en"
 

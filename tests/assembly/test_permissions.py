@@ -105,8 +105,8 @@ def test_assembly_home_shows_names_only_to_those_allowed(cast):
     steward_page = client_for(cast, "steward").get("/a/eastside/").content.decode()
     assert 'id="online-names"' not in member_page
     assert 'id="online-names"' in steward_page
-    assert "assembly:%d:roster" % cast.assembly.pk in steward_page
-    assert "assembly:%d:roster" % cast.assembly.pk not in member_page
+    assert f"assembly:{cast.assembly.pk}:roster" in steward_page
+    assert f"assembly:{cast.assembly.pk}:roster" not in member_page
 
 
 @pytest.mark.parametrize("who", ["anonymous", "nobody", "member", "steward"])
