@@ -32,6 +32,10 @@ run: $(STAMP_RUN)
 		--websocket-max-message-size 65536 -v 1 config.asgi:application
 
 test: $(STAMP_DEV)
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends chromium chromium-driver gettext >/dev/null; fi
 	$(PY) manage.py compile_translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
