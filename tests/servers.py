@@ -36,10 +36,19 @@ class Server:
         self.log = open(ROOT / f".daphne-{self.port}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-                "--websocket-max-message-size", "65536", "-v", "0",
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "--websocket-max-message-size",
+                "65536",
+                "-v",
+                "0",
                 "config.asgi:application",
-            ],  # fmt: skip
+            ],
             cwd=ROOT,
             env=env,
             stdout=self.log,

@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -54,13 +55,20 @@ def test_catalogue_is_up_to_date_with_the_source(tmp_path):
     )
     subprocess.run(
         [
-            "python", "manage.py", "makemessages", "-l", "es", "--no-obsolete",
-            "--ignore=.venv", "--ignore=staticfiles", "--ignore=tests", "--ignore=bench",
-        ],  # fmt: skip
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "es",
+            "--no-obsolete",
+            "--ignore=.venv",
+            "--ignore=staticfiles",
+            "--ignore=tests",
+            "--ignore=bench",
+        ],
         cwd=work,
         check=True,
         capture_output=True,
-        env={**os.environ, "PATH": f"{Path(os.sys.executable).parent}:{os.environ['PATH']}"},
     )
     fresh = polib.pofile(str(work / "locale" / "es" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in fresh.untranslated_entries() + fresh.fuzzy_entries()]
