@@ -6,7 +6,6 @@ PIP := $(VENV)/bin/pip
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 HTMX_VERSION := 2.0.11
-export DJANGO_SETTINGS_MODULE := config.settings
 
 .PHONY: run test lint format bench messages vendor check-deploy clean
 
