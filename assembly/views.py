@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -149,6 +150,7 @@ def invitation(request, token):
     if found is None:
         request.session.pop(INVITATION_SESSION_KEY, None)
         return render(request, "assembly/invitation_invalid.html", status=404)
+    _speak_the_assemblys_language(request, found.assembly)
     if not request.user.is_authenticated:
         request.session[INVITATION_SESSION_KEY] = token
         return render(request, "assembly/invitation.html", {"invitation": found})
@@ -176,9 +178,18 @@ def invitation(request, token):
     )
 
 
+def _speak_the_assemblys_language(request, assembly):
+    """Someone who has not chosen a language yet sees the assembly's default."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if not chosen and not (request.user.is_authenticated and request.user.language):
+        translation.activate(assembly.language)
+        request.LANGUAGE_CODE = assembly.language
+
+
 @login_required
 def join_request(request, slug):
     assembly = queries.access_listed_assembly(request.user, slug)
+    _speak_the_assemblys_language(request, assembly)
     status = 200
     if request.method == "POST":
         form = JoinRequestForm(request.POST)

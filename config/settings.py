@@ -239,6 +239,10 @@ if not DEBUG and not env_bool("ASAMBLEA_INSECURE_HTTP"):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds the whole domain to HTTPS in browsers for months; it is the
+        # domain owner's decision (SECURE_HSTS_PRELOAD=1), not a default of ours.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Live sockets: the size limit is enforced by daphne (--websocket-max-message-size)
 # and again by the consumer; the rate limit per connection by the consumer.

@@ -132,3 +132,16 @@ def test_create_assembly_command_prints_a_working_steward_link(db, capsys):
     assert membership.assembly.slug == "st-marys"
     with pytest.raises(ActionError):  # one-time
         actions.accept_invitation(make_user("t@example.org"), token=token, display_name="T")
+
+
+def test_an_invitation_opens_in_the_assemblys_language(cast):
+    cast.assembly.language = "es"
+    cast.assembly.save()
+    _inv, token = actions.create_invitation(cast.steward)
+    from django.test import Client
+
+    page = Client().get(f"/i/{token}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert 'lang="es"' in page.content.decode()
+    chosen = Client()
+    chosen.cookies["django_language"] = "en"
+    assert 'lang="en"' in chosen.get(f"/i/{token}/").content.decode()
