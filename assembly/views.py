@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import actions, queries
+from . import actions, queries, sections
 from .adapters import INVITATION_SESSION_KEY
 from .errors import ActionError
 from .forms import (
@@ -49,7 +49,11 @@ def assembly_home(request, slug):
     streams = [assembly.stream]
     if me.can(Perm.VIEW_MEMBERS):
         streams.append(f"{assembly.stream}:roster")
+    home_sections = sections.for_home(me)
+    for section in home_sections:
+        streams.extend(s for s in section.streams if s not in streams)
     context = {
+        "sections": home_sections,
         "me": me,
         "assembly": assembly,
         "counts": queries.member_counts(assembly),

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "assembly",
+    "groups",
+    "decisions",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("assembly.urls")),
+    path("", include("groups.urls")),
+    path("", include("decisions.urls")),
 ]
 
 handler400 = "assembly.views.error_400"

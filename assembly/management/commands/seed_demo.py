@@ -1,5 +1,7 @@
 """A believable demo: the Eastside People's Assembly and a smaller school sanctuary team."""
 
+import importlib
+import importlib.util
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -13,6 +15,7 @@ from django.utils import timezone
 from assembly.models import Assembly, Invitation, Membership, User
 from assembly.text import render_markdown
 
+DEMO_EXTENSIONS = ["groups.demo", "decisions.demo", "assembly.meetings_demo"]
 DEMO_PASSWORD = "asamblea-demo"  # noqa: S105  (demo data only, printed for the user)
 
 EASTSIDE_DESCRIPTION = """\
@@ -109,6 +112,10 @@ class Command(BaseCommand):
                     role=role, max_uses=uses, expires_at=timezone.now() + timedelta(days=14),
                 )  # fmt: skip
                 self.links.append((label, settings.SITE_URL + reverse("invitation", args=[token])))
+            # Each app adds its own demo data through its `demo.seed(...)`.
+            for module in DEMO_EXTENSIONS:
+                if importlib.util.find_spec(module) is not None:
+                    importlib.import_module(module).seed(eastside=eastside, lincoln=lincoln)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         for label, link in self.links:
             self.stdout.write(f"  invitation ({label}): {link}")
