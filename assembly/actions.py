@@ -114,6 +114,7 @@ def update_assembly(
     quorum_value,
     member_list_visibility,
     visibility,
+    seconds_required=0,
 ):
     _require(actor, Perm.EDIT_ASSEMBLY)
     name = " ".join((name or "").split())
@@ -127,6 +128,8 @@ def update_assembly(
         raise ActionError(_("A quorum cannot be negative."))
     if member_list_visibility not in ListVisibility.values:
         raise ActionError(_("Choose who may see the member list."))
+    if not 0 <= seconds_required <= 100:
+        raise ActionError(_("Seconds needed must be between 0 and 100."))
     if visibility not in Assembly.Visibility.values:
         raise ActionError(_("Choose whether the assembly is private or listed."))
     with transaction.atomic():
@@ -140,6 +143,7 @@ def update_assembly(
             "quorum_value": quorum_value,
             "member_list_visibility": member_list_visibility,
             "visibility": visibility,
+            "seconds_required": seconds_required,
         }
         for field, value in new.items():
             if getattr(assembly, field) != value:

@@ -27,6 +27,13 @@ class AssemblySettingsForm(forms.Form):
         label=_("Who may see the member list"), choices=ListVisibility.choices
     )
     visibility = forms.ChoiceField(label=_("Visibility"), choices=Assembly.Visibility.choices)
+    seconds_required = forms.IntegerField(
+        label=_("Seconds a proposal needs before discussion"),
+        min_value=0,
+        max_value=100,
+        initial=0,
+        help_text=_("How many members must second (co-sign) a draft before it opens."),
+    )
 
     def clean(self):
         data = super().clean()

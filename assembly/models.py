@@ -93,6 +93,9 @@ class Assembly(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
     )
+    seconds_required = models.PositiveIntegerField(
+        _("seconds a proposal needs before discussion"), default=0
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -179,6 +182,7 @@ class Membership(models.Model):
     can_manage_members = property(lambda self: self.can(roles.Perm.MANAGE_MEMBERS))
     can_view_audit = property(lambda self: self.can(roles.Perm.VIEW_AUDIT))
     can_facilitate = property(lambda self: self.can(roles.Perm.FACILITATE))
+    can_moderate = property(lambda self: self.can(roles.Perm.MODERATE))
 
 
 def _digest(token):

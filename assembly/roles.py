@@ -33,6 +33,8 @@ class Perm(models.TextChoices):
     DECIDE_JOIN_REQUESTS = "decide_join_requests", _("approve join requests")
     VIEW_AUDIT = "view_audit", _("see the moderation and audit log")
     FACILITATE = "facilitate", _("run meetings and open votes")
+    PROPOSE = "propose", _("bring proposals, second, amend and comment")
+    MODERATE = "moderate", _("hide comments, with a reason")
 
 
 # The lowest role that holds each permission.
@@ -44,6 +46,8 @@ MINIMUM_ROLE = {
     Perm.DECIDE_JOIN_REQUESTS: Role.STEWARD,
     Perm.VIEW_AUDIT: Role.FACILITATOR,
     Perm.FACILITATE: Role.FACILITATOR,
+    Perm.PROPOSE: Role.MEMBER,
+    Perm.MODERATE: Role.FACILITATOR,
 }
 
 LIST_VISIBILITY_MINIMUM = {

@@ -46,6 +46,7 @@ POSTS = {
             "quorum_value": "40",
             "member_list_visibility": "facilitators",
             "visibility": "private",
+            "seconds_required": "0",
         },
         STEWARDS,
     ),

@@ -12,6 +12,8 @@ EXPECTED = {
     Perm.DECIDE_JOIN_REQUESTS: {"steward"},
     Perm.VIEW_AUDIT: {"facilitator", "steward"},
     Perm.FACILITATE: {"facilitator", "steward"},
+    Perm.PROPOSE: {"member", "facilitator", "steward"},
+    Perm.MODERATE: {"facilitator", "steward"},
 }
 
 
