@@ -62,4 +62,4 @@ check-deploy: $(STAMP_RUN)
 	ALLOWED_HOSTS=asamblea.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) staticfiles .test-db.sqlite3
+	rm -rf $(VENV) staticfiles .test-db*

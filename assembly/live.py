@@ -150,3 +150,51 @@ class Coalescer:
         task = asyncio.get_running_loop().create_task(run())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+_snapshots = Coalescer(delay=0.25)
+
+
+def _main_loop():
+    """The server's event loop, when called from a sync view or consumer thread."""
+    import os
+
+    from asgiref.sync import SyncToAsync
+
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    return loop if loop is not None and loop.is_running() else None
+
+
+def publish_snapshot(key, build):
+    """On commit, ask for a coalesced broadcast of fresh state.
+
+    `build()` (sync, may query) returns [(stream, type, data)]; it runs at most a few
+    times a second per `key` however many writes land, and always after the last write,
+    so the last broadcast is exact. Outside a server (commands, tests) it runs at once.
+    """
+
+    def send_now():
+        for stream, event_type, data in build():
+            message = {
+                "type": "live.event",
+                "stream": stream,
+                "text": encode(stream, event_type, data),
+            }
+            _send(group_name(stream), message)
+
+    async def flush(_key):
+        from channels.db import database_sync_to_async
+
+        for stream, event_type, data in await database_sync_to_async(build)():
+            await apublish(stream, event_type, data)
+
+    def schedule():
+        loop = _main_loop()
+        if loop is None:
+            send_now()
+        else:
+            loop.call_soon_threadsafe(_snapshots.request, key, flush)
+
+    transaction.on_commit(schedule)

@@ -283,6 +283,14 @@ AUDIT_LABELS = {
     "member.reinstated": _("reinstated a member"),
     "join_request.approved": _("approved a join request"),
     "join_request.declined": _("declined a join request"),
+    "group.created": _("started a working group"),
+    "group.updated": _("changed a working group"),
+    "group.request_approved": _("let someone into a working group"),
+    "group.request_declined": _("declined a request to join a working group"),
+    "group.member_removed": _("removed someone from a working group"),
+    "group.lead_changed": _("changed a working group's leads"),
+    "post.edited": _("edited someone else's post"),
+    "post.deleted": _("deleted a post"),
 }
 
 

@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class DecisionsConfig(AppConfig):
     name = "decisions"
     verbose_name = _("Decisions")
+
+    def ready(self):
+        from assembly import sections
+
+        from . import live_state  # noqa: F401  (registers the proposal and poll streams)
+        from .queries import open_polls, proposals
+
+        def home_section(me):
+            return sections.Section(
+                template="decisions/_home_section.html",
+                context={
+                    "open_polls": list(open_polls(me.assembly)[:10]),
+                    "proposals": list(proposals(me.assembly, "open")[:10]),
+                },
+            )
+
+        sections.register(order=30, build=home_section)

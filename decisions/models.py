@@ -41,7 +41,13 @@ class Proposal(models.Model):
             models.CheckConstraint(
                 condition=models.Q(
                     state__in=[
-                        "draft", "discussion", "voting", "passed", "failed", "withdrawn", "tabled"
+                        "draft",
+                        "discussion",
+                        "voting",
+                        "passed",
+                        "failed",
+                        "withdrawn",
+                        "tabled",
                     ]
                 ),
                 name="proposal_state_valid",
@@ -112,9 +118,7 @@ class Second(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["proposal", "member"], name="second_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["proposal", "member"], name="second_once")]
 
     def __str__(self):
         return f"{self.member_id} seconds {self.proposal_id}"
@@ -273,9 +277,7 @@ class Poll(models.Model):
 
     def accepting_at(self, moment):
         """Whether a ballot arriving at `moment` counts (decided at write time)."""
-        return self.state == self.State.OPEN and (
-            self.closes_at is None or moment < self.closes_at
-        )
+        return self.state == self.State.OPEN and (self.closes_at is None or moment < self.closes_at)
 
     @property
     def is_open(self):

@@ -23,8 +23,15 @@
     status.hidden = !text;
   }
 
+  var lastSeq = {};
+
   function apply(message) {
     var data = message.data || {};
+    // Coalesced snapshots carry a sequence number: never let an older one win.
+    if (typeof data.seq === "number" && message.stream) {
+      if (lastSeq[message.stream] && data.seq < lastSeq[message.stream]) return;
+      lastSeq[message.stream] = data.seq;
+    }
     if (data.swap) {
       Object.keys(data.swap).forEach(function (id) {
         var el = document.getElementById(id);

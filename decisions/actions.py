@@ -1,0 +1,704 @@
+"""Every write about proposals, discussion and votes. Each takes the acting Membership
+first, checks permission through assembly.roles, validates, writes in one transaction,
+and publishes live events on commit."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from assembly import live
+from assembly.errors import ActionError, NotAllowed
+from assembly.models import Membership
+from assembly.roles import Perm
+from assembly.text import render_markdown
+
+from . import live_state, tally
+from .models import (
+    Amendment,
+    Ballot,
+    Comment,
+    Elector,
+    EnteredCount,
+    Participation,
+    Poll,
+    PollOption,
+    Proposal,
+    ProposalEvent,
+    ProposalVersion,
+    Second,
+)
+
+TITLE_MAX = 200
+BODY_MAX = 50000
+COMMENT_MAX = 10000
+MAX_OPTIONS = 50
+
+
+def _require(actor, permission):
+    if actor is None or not actor.can(permission):
+        raise NotAllowed(_("Your role in this assembly does not allow that."))
+
+
+def _same_assembly(actor, obj):
+    if obj.assembly_id != actor.assembly_id:
+        raise NotAllowed(_("Your role in this assembly does not allow that."))
+
+
+def _text(value, *, field, maximum, required=True):
+    value = (value or "").strip()
+    if required and not value:
+        raise ActionError(_("%(field)s cannot be empty.") % {"field": field})
+    if len(value) > maximum:
+        raise ActionError(
+            _("%(field)s can be at most %(max)d characters.") % {"field": field, "max": maximum}
+        )
+    return value
+
+
+def _lock(proposal):
+    return Proposal.objects.select_for_update().get(pk=proposal.pk)
+
+
+def _move(actor, proposal, to_state, note=""):
+    ProposalEvent.objects.create(
+        proposal=proposal, actor=actor, from_state=proposal.state, to_state=to_state, note=note
+    )
+    proposal.state = to_state
+    proposal.updated_at = timezone.now()
+    proposal.save(update_fields=["state", "updated_at"])
+    live.publish(proposal.stream, "proposal.changed", {"state": to_state})
+
+
+def _new_version(actor, proposal, *, title, body, note):
+    proposal.version += 1
+    proposal.title = title
+    proposal.body = body
+    proposal.body_html = render_markdown(body)
+    proposal.updated_at = timezone.now()
+    proposal.save(update_fields=["version", "title", "body", "body_html", "updated_at"])
+    ProposalVersion.objects.create(
+        proposal=proposal,
+        number=proposal.version,
+        title=title,
+        body=body,
+        body_html=proposal.body_html,
+        created_by=actor,
+        note=note,
+    )
+    live.publish(proposal.stream, "proposal.amended", {"version": proposal.version})
+
+
+# -- proposals --------------------------------------------------------------------------
+
+
+def draft_proposal(actor, *, title, body):
+    _require(actor, Perm.PROPOSE)
+    title = _text(title, field=_("The title"), maximum=TITLE_MAX)
+    body = _text(body, field=_("The text"), maximum=BODY_MAX)
+    with transaction.atomic():
+        proposal = Proposal.objects.create(
+            assembly_id=actor.assembly_id,
+            author=actor,
+            title=title,
+            body=body,
+            body_html=render_markdown(body),
+        )
+        ProposalVersion.objects.create(
+            proposal=proposal,
+            number=1,
+            title=title,
+            body=body,
+            body_html=proposal.body_html,
+            created_by=actor,
+        )
+        ProposalEvent.objects.create(proposal=proposal, actor=actor, to_state=proposal.state)
+    return proposal
+
+
+def edit_draft(actor, *, proposal, title, body):
+    _require(actor, Perm.PROPOSE)
+    _same_assembly(actor, proposal)
+    title = _text(title, field=_("The title"), maximum=TITLE_MAX)
+    body = _text(body, field=_("The text"), maximum=BODY_MAX)
+    with transaction.atomic():
+        proposal = _lock(proposal)
+        if proposal.author_id != actor.pk:
+            raise NotAllowed(_("Only the author can edit a draft."))
+        if proposal.state != Proposal.State.DRAFT:
+            raise ActionError(_("Once discussion opens, the text changes only by amendment."))
+        if (title, body) != (proposal.title, proposal.body):
+            _new_version(actor, proposal, title=title, body=body, note="")
+    return proposal
+
+
+def second_proposal(actor, *, proposal):
+    """Second (co-sign) a proposal: a joint statement is exactly this."""
+    _require(actor, Perm.PROPOSE)
+    _same_assembly(actor, proposal)
+    with transaction.atomic():
+        proposal = _lock(proposal)
+        if proposal.state not in (Proposal.State.DRAFT, Proposal.State.DISCUSSION):
+            raise ActionError(_("This proposal can no longer be seconded."))
+        if proposal.author_id == actor.pk:
+            raise ActionError(_("Authors cannot second their own proposal."))
+        _second, created = Second.objects.get_or_create(proposal=proposal, member=actor)
+        if created:
+            live.publish(
+                proposal.stream, "proposal.seconded", {"seconds": proposal.seconds.count()}
+            )
+    return proposal
+
+
+def withdraw_second(actor, *, proposal):
+    _require(actor, Perm.PROPOSE)
+    _same_assembly(actor, proposal)
+    with transaction.atomic():
+        proposal = _lock(proposal)
+        if proposal.state not in (Proposal.State.DRAFT, Proposal.State.DISCUSSION):
+            raise ActionError(_("This proposal can no longer be changed."))
+        if Second.objects.filter(proposal=proposal, member=actor).delete()[0]:
+            live.publish(
+                proposal.stream, "proposal.seconded", {"seconds": proposal.seconds.count()}
+            )
+    return proposal
+
+
+def open_discussion(actor, *, proposal):
+    _require(actor, Perm.PROPOSE)
+    _same_assembly(actor, proposal)
+    with transaction.atomic():
+        proposal = _lock(proposal)
+        if proposal.author_id != actor.pk and not actor.can(Perm.FACILITATE):
+            raise NotAllowed(_("Only the author or a facilitator can open the discussion."))
+        if proposal.state != Proposal.State.DRAFT:
+            raise ActionError(_("Only a draft can be opened for discussion."))
+        needed = proposal.assembly.seconds_required
+        have = proposal.seconds.count()
+        if have < needed:
+            raise ActionError(
+                _("This proposal needs %(needed)d seconds before discussion; it has %(have)d.")
+                % {"needed": needed, "have": have}
+            )
+        _move(actor, proposal, Proposal.State.DISCUSSION)
+    return proposal
+
+
+def withdraw_proposal(actor, *, proposal):
+    _require(actor, Perm.PROPOSE)
+    _same_assembly(actor, proposal)
+    with transaction.atomic():
+        proposal = _lock(proposal)
+        if proposal.author_id != actor.pk:
+            raise NotAllowed(_("Only the author can withdraw a proposal."))
+        if proposal.state not in (Proposal.State.DRAFT, Proposal.State.DISCUSSION):
+            raise ActionError(_("A proposal can be withdrawn only before the vote."))
+        _move(actor, proposal, Proposal.State.WITHDRAWN)
+    return proposal
+
+
+def table_proposal(actor, *, proposal, note=""):
+    _require(actor, Perm.FACILITATE)
+    _same_assembly(actor, proposal)
+    with transaction.atomic():
+        proposal = _lock(proposal)
+        if proposal.state not in (Proposal.State.DRAFT, Proposal.State.DISCUSSION):
+            raise ActionError(_("Only a proposal that is not being voted on can be tabled."))
+        _move(actor, proposal, Proposal.State.TABLED, note=(note or "")[:300])
+    return proposal
+
+
+def reopen_proposal(actor, *, proposal):
+    """Take a tabled proposal back into discussion."""
+    _require(actor, Perm.FACILITATE)
+    _same_assembly(actor, proposal)
+    with transaction.atomic():
+        proposal = _lock(proposal)
+        if proposal.state != Proposal.State.TABLED:
+            raise ActionError(_("Only a tabled proposal can be taken up again."))
+        _move(actor, proposal, Proposal.State.DISCUSSION)
+    return proposal
+
+
+# -- amendments -------------------------------------------------------------------------
+
+
+def propose_amendment(actor, *, proposal, body, rationale=""):
+    _require(actor, Perm.PROPOSE)
+    _same_assembly(actor, proposal)
+    body = _text(body, field=_("The amended text"), maximum=BODY_MAX)
+    rationale = _text(rationale, field=_("The reason"), maximum=5000, required=False)
+    with transaction.atomic():
+        proposal = _lock(proposal)
+        if proposal.state != Proposal.State.DISCUSSION:
+            raise ActionError(_("Amendments can be proposed while the proposal is in discussion."))
+        if body == proposal.body:
+            raise ActionError(_("The amended text is the same as the current text."))
+        amendment = Amendment.objects.create(
+            proposal=proposal,
+            author=actor,
+            based_on=proposal.version,
+            body=body,
+            body_html=render_markdown(body),
+            rationale=rationale,
+        )
+        live.publish(proposal.stream, "amendment.proposed", {"amendment": amendment.pk})
+    return amendment
+
+
+def _apply_amendment(actor, amendment, state, note):
+    proposal = _lock(amendment.proposal)
+    amendment.state = state
+    amendment.decided_by = actor
+    amendment.decided_at = timezone.now()
+    amendment.save(update_fields=["state", "decided_by", "decided_at"])
+    if state in (Amendment.State.ACCEPTED, Amendment.State.ADOPTED):
+        _new_version(actor, proposal, title=proposal.title, body=amendment.body, note=note)
+    live.publish(proposal.stream, "amendment.decided", {"amendment": amendment.pk})
+
+
+def decide_amendment(actor, *, amendment, accept):
+    """The proposal's author accepts or declines an amendment."""
+    _require(actor, Perm.PROPOSE)
+    with transaction.atomic():
+        amendment = (
+            Amendment.objects.select_for_update().select_related("proposal").get(pk=amendment.pk)
+        )
+        _same_assembly(actor, amendment.proposal)
+        if amendment.proposal.author_id != actor.pk:
+            raise NotAllowed(_("Only the proposal's author can accept or decline amendments."))
+        if amendment.state != Amendment.State.PENDING:
+            raise ActionError(_("This amendment has already been decided."))
+        if amendment.proposal.state != Proposal.State.DISCUSSION:
+            raise ActionError(_("Amendments can be decided while the proposal is in discussion."))
+        if accept:
+            _apply_amendment(
+                actor,
+                amendment,
+                Amendment.State.ACCEPTED,
+                _("amendment #%(n)d accepted by the author") % {"n": amendment.pk},
+            )
+        else:
+            _apply_amendment(actor, amendment, Amendment.State.DECLINED, "")
+    return amendment
+
+
+def withdraw_amendment(actor, *, amendment):
+    _require(actor, Perm.PROPOSE)
+    with transaction.atomic():
+        amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
+        if amendment.author_id != actor.pk:
+            raise NotAllowed(_("Only its author can withdraw an amendment."))
+        if amendment.state != Amendment.State.PENDING:
+            raise ActionError(_("This amendment has already been decided."))
+        amendment.state = Amendment.State.WITHDRAWN
+        amendment.save(update_fields=["state"])
+    return amendment
+
+
+# -- discussion -------------------------------------------------------------------------
+
+
+def post_comment(actor, *, proposal, body, parent=None):
+    _require(actor, Perm.PROPOSE)
+    _same_assembly(actor, proposal)
+    body = _text(body, field=_("A comment"), maximum=COMMENT_MAX)
+    if proposal.state not in Proposal.OPEN_STATES:
+        raise ActionError(_("The discussion of this proposal is closed."))
+    if parent is not None:
+        if parent.proposal_id != proposal.pk:
+            raise ActionError(_("That reply does not belong to this proposal."))
+        if parent.parent_id is not None:
+            parent = parent.parent  # one level of replies: answer in the same thread
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            proposal=proposal,
+            author=actor,
+            parent=parent,
+            body=body,
+            body_html=render_markdown(body),
+        )
+        live.publish(
+            proposal.stream,
+            "comment.posted",
+            {"comment": comment.pk, "parent": parent.pk if parent else None},
+        )
+    return comment
+
+
+def hide_comment(actor, *, comment, reason):
+    _require(actor, Perm.MODERATE)
+    _same_assembly(actor, comment.proposal)
+    reason = _text(reason, field=_("The reason"), maximum=300)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.hidden_at is None:
+            comment.hidden_at = timezone.now()
+            comment.hidden_by = actor
+            comment.hidden_reason = reason
+            comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+            from assembly.actions import _audit
+
+            _audit(
+                actor, "comment.hidden", target=comment.author, reason=reason, comment=comment.pk
+            )
+            live.publish(
+                f"proposal:{comment.proposal_id}", "comment.hidden", {"comment": comment.pk}
+            )
+    return comment
+
+
+# -- polls ------------------------------------------------------------------------------
+
+DEFAULT_ANSWERS = {
+    "majority": [("yes", _lazy("Yes")), ("no", _lazy("No")), ("abstain", _lazy("Abstain"))],
+    "consensus": [
+        ("agree", _lazy("Agree")),
+        ("stand_aside", _lazy("Stand aside")),
+        ("block", _lazy("Block")),
+    ],
+    "temperature": [(str(n), str(n)) for n in range(6)],
+}
+
+
+def open_poll(
+    actor,
+    *,
+    question,
+    method,
+    proposal=None,
+    amendment=None,
+    options=(),
+    threshold="simple",
+    abstentions_in_base=False,
+    max_blocks=0,
+    seats=1,
+    min_choices=None,
+    max_choices=None,
+    score_max=5,
+    dots=None,
+    secret=False,
+    results_visibility=Poll.Visibility.LIVE,
+    allow_change=False,
+    receipts=False,
+    combine_entered=True,
+    quorum=None,
+    closes_at=None,
+):
+    """Open a vote now. The electorate is frozen: the active members at this moment."""
+    _require(actor, Perm.FACILITATE)
+    question = _text(question, field=_("The question"), maximum=300)
+    if method not in tally.METHODS:
+        raise ActionError(_("Choose a voting method."))
+    if threshold not in tally.THRESHOLDS:
+        raise ActionError(_("Choose a threshold."))
+    if results_visibility not in Poll.Visibility.values:
+        raise ActionError(_("Choose when results are shown."))
+    labels = [" ".join(str(o).split())[:200] for o in options if str(o).strip()]
+    takes_options = method in ("single", "approval", "irv", "stv", "score", "dots")
+    if takes_options:
+        if len(labels) < 2:
+            raise ActionError(_("A vote of this kind needs at least two options."))
+        if len(labels) > MAX_OPTIONS:
+            raise ActionError(_("A vote can have at most 50 options."))
+        if len({label.casefold() for label in labels}) != len(labels):
+            raise ActionError(_("Two options have the same text."))
+        if seats >= len(labels):
+            raise ActionError(_("There must be more options than seats."))
+    if closes_at is not None and closes_at <= timezone.now():
+        raise ActionError(_("The closing time must be in the future."))
+    if secret and allow_change:
+        raise ActionError(_("A secret vote cannot be changed once cast."))
+    keys = [f"o{i}" for i in range(1, len(labels) + 1)] if takes_options else []
+    seed = secrets.token_hex(32)
+    try:
+        tally.count(
+            method,
+            [],
+            options=keys,
+            seats=seats,
+            threshold=threshold,
+            abstentions_in_base=abstentions_in_base,
+            max_blocks=max_blocks,
+            min_choices=min_choices,
+            max_choices=max_choices,
+            score_max=score_max,
+            dots=dots,
+            seed=seed,
+        )
+    except tally.TallyError as exc:
+        raise ActionError(
+            _("These vote settings do not fit together: %(why)s") % {"why": exc}
+        ) from exc
+    with transaction.atomic():
+        if amendment is not None:
+            amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
+            proposal = amendment.proposal
+            if amendment.state != Amendment.State.PENDING:
+                raise ActionError(_("This amendment has already been decided."))
+        if proposal is not None:
+            _same_assembly(actor, proposal)
+            proposal = _lock(proposal)
+            if amendment is None and proposal.state != Proposal.State.DISCUSSION:
+                raise ActionError(_("A vote can be opened on a proposal in discussion."))
+            if amendment is not None and proposal.state != Proposal.State.DISCUSSION:
+                raise ActionError(_("Amendments are voted on while the proposal is in discussion."))
+        electorate = list(
+            Membership.objects.filter(
+                assembly_id=actor.assembly_id, status=Membership.Status.ACTIVE
+            ).values_list("pk", flat=True)
+        )
+        if quorum is None:
+            quorum = actor.assembly.quorum_for(len(electorate))
+        if quorum < 0:
+            raise ActionError(_("A quorum cannot be negative."))
+        poll = Poll.objects.create(
+            assembly_id=actor.assembly_id,
+            proposal=proposal,
+            amendment=amendment,
+            question=question,
+            method=method,
+            threshold=threshold,
+            abstentions_in_base=abstentions_in_base,
+            max_blocks=max_blocks,
+            seats=seats,
+            min_choices=min_choices,
+            max_choices=max_choices,
+            score_max=score_max,
+            dots=dots,
+            secret=secret,
+            results_visibility=results_visibility,
+            allow_change=allow_change and not secret,
+            receipts=receipts,
+            combine_entered=combine_entered and method not in ("irv", "stv", "score", "dots"),
+            quorum=quorum,
+            electorate_size=len(electorate),
+            closes_at=closes_at,
+            seed=seed,
+            seed_digest=tally.seed_digest(seed),
+            opened_by=actor,
+        )
+        PollOption.objects.bulk_create(
+            PollOption(poll=poll, key=key, label=label, position=i)
+            for i, (key, label) in enumerate(zip(keys, labels, strict=True))
+        )
+        Elector.objects.bulk_create(
+            (Elector(poll=poll, member_id=pk) for pk in electorate), batch_size=1000
+        )
+        if amendment is not None:
+            amendment.state = Amendment.State.VOTING
+            amendment.save(update_fields=["state"])
+        elif proposal is not None:
+            _move(actor, proposal, Proposal.State.VOTING)
+        live.publish(
+            actor.assembly.stream, "poll.opened", {"poll": poll.pk, "question": poll.question}
+        )
+    return poll
+
+
+@dataclass
+class Cast:
+    """The answer to a ballot submission. `repeated`: the same submission arrived again
+    (a retry) and was not counted twice. `receipt`: shown to the voter once."""
+
+    poll: Poll
+    repeated: bool = False
+    changed: bool = False
+    receipt: str = ""
+
+
+def _receipt_digest(code):
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def cast_ballot(actor, *, poll, choice, reason="", idempotency_key):
+    """One member, one vote: the participation row is unique per member and poll."""
+    _require(actor, Perm.PROPOSE)
+    _same_assembly(actor, poll)
+    key = str(idempotency_key or "")[:64]
+    if len(key) < 8:
+        raise ActionError(_("This ballot form is incomplete. Reload the page and vote again."))
+    reason = _text(reason, field=_("The reason"), maximum=2000, required=False)
+    with transaction.atomic():
+        poll = Poll.objects.select_related("assembly").get(pk=poll.pk)
+        now = timezone.now()
+        existing = Participation.objects.filter(poll=poll, member=actor).first()
+        if existing is not None and existing.idempotency_key == key:
+            return Cast(poll=poll, repeated=True)
+        if not poll.accepting_at(now):
+            raise ActionError(_("This vote is closed. Your ballot was not counted."))
+        if not Elector.objects.filter(poll=poll, member=actor).exists():
+            raise ActionError(_("Only members when this vote opened can vote in it."))
+        params = poll.tally_params()
+        try:
+            choice = tally.validate_ballot(poll.method, choice, **params)
+        except tally.TallyError as exc:
+            raise ActionError(_("This ballot is not valid: %(why)s") % {"why": exc}) from exc
+        if isinstance(choice, (set, frozenset, tuple)):
+            choice = sorted(choice) if isinstance(choice, (set, frozenset)) else list(choice)
+        if poll.method == "consensus" and choice == "block" and not reason:
+            raise ActionError(_("A block needs a stated reason."))
+        if existing is not None:
+            if poll.secret or not poll.allow_change:
+                raise ActionError(_("You have already voted in this vote."))
+            Ballot.objects.filter(pk=existing.ballot_id).update(choice=choice, reason=reason)
+            existing.idempotency_key = key
+            existing.voted_at = now
+            existing.save(update_fields=["idempotency_key", "voted_at"])
+            live_state.tally_changed(poll)
+            return Cast(poll=poll, changed=True)
+        receipt = secrets.token_hex(6) if poll.receipts else ""
+        try:
+            with transaction.atomic():
+                participation = Participation.objects.create(
+                    poll=poll,
+                    member=actor,
+                    idempotency_key=key,
+                    voted_at=None if poll.secret else now,
+                )
+        except IntegrityError:
+            # Someone (this person, on another connection) voted in the same instant.
+            again = Participation.objects.get(poll=poll, member=actor)
+            if again.idempotency_key == key:
+                return Cast(poll=poll, repeated=True)
+            raise ActionError(_("You have already voted in this vote.")) from None
+        ballot = Ballot.objects.create(
+            poll=poll,
+            choice=choice,
+            reason=reason,
+            receipt_digest=_receipt_digest(receipt) if receipt else "",
+        )
+        if not poll.secret:
+            participation.ballot = ballot
+            participation.save(update_fields=["ballot"])
+        live_state.tally_changed(poll)
+    return Cast(poll=poll, receipt=receipt)
+
+
+def enter_counts(actor, *, poll, counts, note=""):
+    """Record counts from the room (a show of hands, paper ballots)."""
+    _require(actor, Perm.FACILITATE)
+    _same_assembly(actor, poll)
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        if poll.state != Poll.State.OPEN:
+            raise ActionError(_("This vote is closed."))
+        if not poll.combine_entered:
+            raise ActionError(_("This vote does not take counts from the room."))
+        keys = [key for key, _label in answers(poll)]
+        clean = {}
+        for key in keys:
+            value = counts.get(key, 0)
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100000:
+                raise ActionError(_("Each count must be a whole number from 0 to 100000."))
+            clean[key] = value
+        unknown = set(counts) - set(keys)
+        if unknown:
+            raise ActionError(_("Those counts do not match this vote's options."))
+        entry = EnteredCount.objects.create(
+            poll=poll, counts=clean, note=(note or "")[:300], entered_by=actor
+        )
+        live_state.tally_changed(poll)
+    return entry
+
+
+def answers(poll):
+    """The (key, label) pairs a ballot chooses among."""
+    if poll.method in DEFAULT_ANSWERS:
+        return [(key, str(label)) for key, label in DEFAULT_ANSWERS[poll.method]]
+    return [(o.key, o.label) for o in poll.options.all()]
+
+
+def count_poll(poll):
+    """Count a poll's ballots (and entered counts) as they stand now."""
+    ballots = list(poll.ballots.values_list("choice", flat=True))
+    entered = None
+    if poll.combine_entered:
+        latest = poll.entered_counts.order_by("-entered_at", "-pk").first()
+        entered = latest.counts if latest else None
+    result = tally.count(
+        poll.method, ballots, seed=poll.seed, entered=entered, **poll.tally_params()
+    )
+    entered_total = sum(entered.values()) if entered and poll.method != "approval" else 0
+    return result, len(ballots) + entered_total
+
+
+def close_poll(actor, *, poll):
+    """Close a vote by hand, or (actor None) because its closing time has passed."""
+    if actor is not None:
+        _require(actor, Perm.FACILITATE)
+        _same_assembly(actor, poll)
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        if poll.state == Poll.State.CLOSED:
+            return poll
+        if actor is None and (poll.closes_at is None or poll.closes_at > timezone.now()):
+            return poll
+        result, turnout = count_poll(poll)
+        poll.result = result.as_dict()
+        poll.result["seed"] = poll.seed
+        poll.turnout = turnout
+        if poll.method == "temperature":
+            poll.outcome = Poll.Outcome.NON_BINDING
+        elif turnout < poll.quorum:
+            poll.outcome = Poll.Outcome.NO_QUORUM
+        elif result.passed is None:
+            poll.outcome = Poll.Outcome.DECIDED
+        else:
+            poll.outcome = Poll.Outcome.PASSED if result.passed else Poll.Outcome.FAILED
+        poll.state = Poll.State.CLOSED
+        poll.closed_at = timezone.now()
+        poll.closed_by = actor
+        poll.save()
+        _after_close(actor, poll)
+        live_state.poll_closed(poll)
+    return poll
+
+
+def _after_close(actor, poll):
+    passed = poll.outcome == Poll.Outcome.PASSED
+    if poll.amendment_id:
+        amendment = Amendment.objects.select_for_update().get(pk=poll.amendment_id)
+        state = Amendment.State.ADOPTED if passed else Amendment.State.REJECTED
+        note = _("amendment #%(n)d adopted by vote") % {"n": amendment.pk}
+        _apply_amendment(actor or poll.opened_by, amendment, state, note)
+        return
+    if poll.proposal_id is None:
+        return
+    proposal = _lock(poll.proposal)
+    if proposal.state != Proposal.State.VOTING:
+        return
+    if passed:
+        _move(actor, proposal, Proposal.State.PASSED)
+        record_decision(actor, poll=poll, proposal=proposal)
+    elif poll.outcome == Poll.Outcome.NO_QUORUM:
+        # Not passed, not failed: back to discussion for another vote.
+        _move(actor, proposal, Proposal.State.DISCUSSION, note=str(_("quorum not reached")))
+    else:
+        _move(actor, proposal, Proposal.State.FAILED)
+
+
+def record_decision(actor, *, poll, proposal):
+    """The seam to the decisions log: a passed proposal becomes a decision.
+
+    Announces `decision.recorded` to the assembly; the decisions log (its own issue)
+    appends the hash-chained entry here.
+    """
+    live.publish(
+        f"assembly:{proposal.assembly_id}",
+        "decision.recorded",
+        {"proposal": proposal.pk, "poll": poll.pk},
+    )
+
+
+def close_due_polls():
+    """Close every open poll whose closing time has passed (run by `manage.py close_polls`)."""
+    closed = []
+    due = Poll.objects.filter(state=Poll.State.OPEN, closes_at__lte=timezone.now())
+    for poll in due:
+        closed.append(close_poll(None, poll=poll))
+    return closed

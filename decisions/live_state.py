@@ -1,0 +1,142 @@
+"""What proposal and poll pages receive live, and who may subscribe.
+
+Streams: "proposal:<id>" (every member of the assembly: "this changed" events, the page
+re-fetches its parts in the reader's language), "poll:<id>" (turnout for every member,
+and the counts when results are public), "poll:<id>:results" (counts for those who may
+see them before the close: voters, when results show after voting).
+Tally broadcasts are coalesced snapshots carrying a sequence number.
+"""
+
+import time
+
+from assembly import live
+from assembly.models import Membership
+
+from .models import Participation, Poll, Proposal
+
+SECRET_MINIMUM = 5  # a secret poll shows no counts while fewer ballots are in
+
+
+def _member(user, assembly_id):
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(
+        user=user, assembly_id=assembly_id, status=Membership.Status.ACTIVE
+    ).first()
+
+
+def authorize_proposal(user, ident, facet):
+    proposal = Proposal.objects.filter(pk=ident).only("assembly_id").first()
+    if facet is not None or proposal is None:
+        return None
+    member = _member(user, proposal.assembly_id)
+    if member is None:
+        return None
+    return live.Grant(stream=f"proposal:{ident}", assembly_id=proposal.assembly_id,
+                      membership_id=member.pk)  # fmt: skip
+
+
+def authorize_poll(user, ident, facet):
+    poll = Poll.objects.filter(pk=ident).first()
+    if poll is None or facet not in (None, "results"):
+        return None
+    member = _member(user, poll.assembly_id)
+    if member is None:
+        return None
+    if facet == "results" and not results_visible(poll, member):
+        return None
+    stream = f"poll:{ident}" + (":results" if facet else "")
+    return live.Grant(stream=stream, assembly_id=poll.assembly_id, membership_id=member.pk)
+
+
+def has_voted(poll, member):
+    return Participation.objects.filter(poll=poll, member=member).exists()
+
+
+def results_visible(poll, member, voted=None):
+    """Whether this member may see the counts of this poll now."""
+    if poll.state == Poll.State.CLOSED:
+        return True
+    if poll.secret and poll.ballots.count() < SECRET_MINIMUM:
+        return False
+    if poll.results_visibility == Poll.Visibility.LIVE:
+        return True
+    if poll.results_visibility == Poll.Visibility.AFTER_VOTE:
+        return has_voted(poll, member) if voted is None else voted
+    return False
+
+
+def results_public(poll):
+    """Whether every member may see the counts now (so they can go to the shared stream)."""
+    if poll.state == Poll.State.CLOSED:
+        return True
+    if poll.results_visibility != Poll.Visibility.LIVE:
+        return False
+    return not (poll.secret and poll.ballots.count() < SECRET_MINIMUM)
+
+
+def live_counts(poll):
+    """Counts while open, for methods whose running count means something (not ranked)."""
+    from .actions import count_poll
+
+    if poll.is_ranked:
+        return None
+    result, _turnout = count_poll(poll)
+    return {key: str(value) for key, value in result.counts.items()}
+
+
+def poll_events(poll_id):
+    seq = time.time_ns()
+    poll = Poll.objects.get(pk=poll_id)
+    turnout = poll.participations.count()
+    data = {
+        "seq": seq,
+        "turnout": turnout,
+        "electorate": poll.electorate_size,
+        "swap": {f"poll-{poll.pk}-turnout": str(turnout)},
+    }
+    events = [(poll.stream, "poll.tally", data)]
+    wants_counts = results_public(poll) or poll.results_visibility == Poll.Visibility.AFTER_VOTE
+    counts = live_counts(poll) if wants_counts else None
+    if counts is not None:
+        counted = {
+            **data,
+            "counts": counts,
+            "swap": {
+                **data["swap"],
+                **{f"poll-{poll.pk}-count-{key}": value for key, value in counts.items()},
+            },
+        }
+        if results_public(poll):
+            events[0] = (poll.stream, "poll.tally", counted)
+        elif not (poll.secret and poll.ballots.count() < SECRET_MINIMUM):
+            events.append((f"{poll.stream}:results", "poll.tally", counted))
+    return events
+
+
+def tally_changed(poll):
+    live.publish_snapshot(poll.stream, lambda: poll_events(poll.pk))
+
+
+def poll_closed(poll):
+    live.publish(poll.stream, "poll.closed", {"seq": time.time_ns(), "outcome": poll.outcome})
+    if poll.proposal_id:
+        live.publish(f"proposal:{poll.proposal_id}", "proposal.changed", {"poll": poll.pk})
+
+
+def snapshot_proposal(grant):
+    return [("proposal.snapshot", {})]
+
+
+def snapshot_poll(grant):
+    ident = int(grant.stream.split(":")[1])
+    return [
+        (event_type, data)
+        for stream, event_type, data in poll_events(ident)
+        if stream == grant.stream
+    ]
+
+
+live.register(live.StreamKind(name="proposal", authorize=authorize_proposal,
+                              snapshot=snapshot_proposal))  # fmt: skip
+live.register(live.StreamKind(name="poll", authorize=authorize_poll, snapshot=snapshot_poll))

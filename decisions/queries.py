@@ -1,0 +1,118 @@
+"""Reads for proposal and poll pages. `access_*` fetch and authorise in one step."""
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from assembly.queries import access_assembly
+
+from .models import Amendment, Comment, Poll, Proposal, ProposalVersion
+
+COMMENTS_PER_PAGE = 50
+
+
+def access_proposal(user, slug, pk, permission=None):
+    """(membership, proposal) or 404. Drafts are visible to members: they gather seconds."""
+    me = (
+        access_assembly(user, slug)
+        if permission is None
+        else access_assembly(user, slug, permission)
+    )
+    proposal = (
+        Proposal.objects.select_related("author", "assembly")
+        .filter(assembly=me.assembly, pk=pk)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    return me, proposal
+
+
+def access_poll(user, slug, pk, permission=None):
+    me = (
+        access_assembly(user, slug)
+        if permission is None
+        else access_assembly(user, slug, permission)
+    )
+    poll = (
+        Poll.objects.select_related("proposal", "amendment", "opened_by", "closed_by", "assembly")
+        .filter(assembly=me.assembly, pk=pk)
+        .first()
+    )
+    if poll is None:
+        raise Http404
+    return me, poll
+
+
+def access_comment(proposal, pk):
+    comment = Comment.objects.filter(proposal=proposal, pk=pk).select_related("author").first()
+    if comment is None:
+        raise Http404
+    return comment
+
+
+def proposals(assembly, state=None):
+    qs = Proposal.objects.filter(assembly=assembly).select_related("author")
+    if state == "open":
+        qs = qs.filter(state__in=Proposal.OPEN_STATES)
+    elif state:
+        qs = qs.filter(state=state)
+    return qs.annotate(
+        second_count=Count("seconds", distinct=True),
+        comment_count=Count("comments", distinct=True),
+    )
+
+
+def proposal_page(proposal):
+    """Everything the proposal's main part shows, in a fixed number of queries."""
+    return {
+        "seconds": list(proposal.seconds.select_related("member")),
+        "amendments": list(
+            Amendment.objects.filter(proposal=proposal).select_related("author", "decided_by")
+        ),
+        "polls": list(proposal.polls.order_by("-opened_at")),
+        "events": list(proposal.events.select_related("actor")),
+        "version_count": proposal.version,
+    }
+
+
+def comment_page(proposal, before=None):
+    """A window of top-level comments (newest last) with their replies, and whether more
+    precede it. Constant queries however long the thread."""
+    top = Comment.objects.filter(proposal=proposal, parent__isnull=True)
+    if before:
+        top = top.filter(pk__lt=before)
+    window = list(
+        top.order_by("-pk")
+        .select_related("author", "hidden_by")
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=Comment.objects.select_related("author", "hidden_by").order_by("pk"),
+            )
+        )[: COMMENTS_PER_PAGE + 1]
+    )
+    more = len(window) > COMMENTS_PER_PAGE
+    window = list(reversed(window[:COMMENTS_PER_PAGE]))
+    return {"comments": window, "more": more, "oldest": window[0].pk if window else None}
+
+
+def versions(proposal):
+    return list(ProposalVersion.objects.filter(proposal=proposal).select_related("created_by"))
+
+
+def open_polls(assembly):
+    return Poll.objects.filter(assembly=assembly, state=Poll.State.OPEN).select_related("proposal")
+
+
+def polls(assembly):
+    return (
+        Poll.objects.filter(assembly=assembly)
+        .select_related("proposal")
+        .annotate(voters=Count("participations"))
+    )
+
+
+def home_counts(assembly):
+    return Proposal.objects.filter(assembly=assembly).aggregate(
+        open=Count("pk", filter=Q(state__in=Proposal.OPEN_STATES)),
+    )

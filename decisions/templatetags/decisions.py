@@ -1,0 +1,48 @@
+import json
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key], or None."""
+    return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def label(labels, key):
+    """The label of an option or answer key (the key itself if unknown)."""
+    return labels.get(key, key) if isinstance(labels, dict) else key
+
+
+@register.filter
+def rank_of(choice, key):
+    if isinstance(choice, list) and key in choice:
+        return choice.index(key) + 1
+    return None
+
+
+@register.filter
+def value_of(choice, key):
+    return choice.get(key) if isinstance(choice, dict) else None
+
+
+@register.filter
+def is_list(value):
+    return isinstance(value, (list, tuple))
+
+
+@register.filter
+def jsonish(value):
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@register.filter
+def ballot_text(choice, labels):
+    if isinstance(choice, dict):
+        return ", ".join(f"{labels.get(k, k)}: {v}" for k, v in choice.items())
+    if isinstance(choice, list):
+        return " > ".join(str(labels.get(k, k)) for k in choice)
+    return str(labels.get(str(choice), choice))
