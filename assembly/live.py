@@ -17,6 +17,7 @@ The database is the truth and the channel layer only a courier: if it is down, t
 write still stands and the event is dropped with a warning.
 """
 
+import contextvars
 import json
 import logging
 import re
@@ -195,6 +196,7 @@ def publish_snapshot(key, build):
         if loop is None:
             send_now()
         else:
-            loop.call_soon_threadsafe(_snapshots.request, key, flush)
+            # A fresh context: the caller's (a sync thread's) must not leak into the task.
+            loop.call_soon_threadsafe(_snapshots.request, key, flush, context=contextvars.Context())
 
     transaction.on_commit(schedule)

@@ -3,12 +3,13 @@
 import secrets
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assembly.errors import ActionError
+from assembly.errors import ActionError, NotAllowed
 from assembly.queries import access_assembly
 from assembly.roles import Perm
 
@@ -143,6 +144,8 @@ def proposal_act(request, slug, pk):
         if operation is None:
             raise ActionError(_("Unknown operation."))
         operation(me, proposal=proposal)
+    except NotAllowed:
+        raise PermissionDenied from None
     except ActionError as exc:
         messages.error(request, exc.message)
     return redirect("proposal", slug=slug, pk=pk)
@@ -202,6 +205,8 @@ def amendment_act(request, slug, pk, amendment_pk):
             actions.withdraw_amendment(me, amendment=amendment)
         else:
             raise ActionError(_("Unknown operation."))
+    except NotAllowed:
+        raise PermissionDenied from None
     except ActionError as exc:
         messages.error(request, exc.message)
     return redirect("proposal", slug=slug, pk=pk)

@@ -2,9 +2,9 @@
 
 import pytest
 
+from assembly.errors import ActionError, NotAllowed
 from decisions import actions
 from decisions.models import Amendment, Poll, Proposal, ProposalEvent
-from assembly.errors import ActionError, NotAllowed
 from tests.decisions.conftest import open_vote, vote
 
 
@@ -24,7 +24,8 @@ def test_draft_seconds_and_discussion(cast):
     p.refresh_from_db()
     assert p.state == "discussion"
     assert list(ProposalEvent.objects.filter(proposal=p).values_list("to_state", flat=True)) == [
-        "draft", "discussion"
+        "draft",
+        "discussion",
     ]
 
 
@@ -83,7 +84,9 @@ def test_the_electorate_is_frozen_when_the_poll_opens(cast, proposal):
     poll = open_vote(cast, proposal=proposal)
     assert poll.electorate_size == 4
     _inv, token = assembly_actions.create_invitation(cast.steward)
-    late = assembly_actions.accept_invitation(make_user("late@example.org"), token=token, display_name="Late")
+    late = assembly_actions.accept_invitation(
+        make_user("late@example.org"), token=token, display_name="Late"
+    )
     with pytest.raises(ActionError, match="members when this vote opened"):
         vote(late, poll, "yes")
 

@@ -1,0 +1,55 @@
+"""Three members vote in a live poll from three browsers; each sees turnout rise without
+reload; after the facilitator closes it, all see the same final result."""
+
+import pytest
+from playwright.sync_api import expect
+
+from decisions import actions
+from tests.browser.conftest import log_in
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_three_members_vote_live(cast, server, browser):
+    proposal = actions.draft_proposal(
+        cast.member, title="Sanctuary pledge", body="Adopt the **pledge**."
+    )
+    actions.open_discussion(cast.member, proposal=proposal)
+    poll = actions.open_poll(
+        cast.facilitator, proposal=proposal, question="Adopt the pledge?", method="majority",
+        quorum=3,
+    )  # fmt: skip
+    url = f"{server.url}/a/eastside/polls/{poll.pk}/"
+    turnout = f"#poll-{poll.pk}-turnout"
+
+    people = []
+    for email in ("member@example.org", "member2@example.org", "steward@example.org"):
+        page = log_in(browser, server, email, PASSWORD)
+        page.goto(url)
+        expect(page.locator("body")).to_have_attribute("data-live", "open")
+        page.evaluate("window.__notReloaded = true")
+        people.append(page)
+
+    choices = ["yes", "yes", "no"]
+    for n, (page, choice) in enumerate(zip(people, choices, strict=True), start=1):
+        # Vote in this browser; the others see the turnout rise without reloading.
+        page.check(f"input[name=choice][value={choice}]")
+        page.click("form.ballot button[type=submit]")
+        expect(page.locator(".messages")).to_contain_text("Your vote was recorded")
+        for other in people:
+            expect(other.locator(turnout)).to_have_text(str(n))
+        # Those who have not voted yet saw it without reloading their page.
+        for waiting in people[n:]:
+            assert waiting.evaluate("window.__notReloaded") is True
+    # Live counts (results are live for this poll) reached an open page too.
+    expect(people[2].locator(f"#poll-{poll.pk}-count-yes")).to_have_text("2")
+
+    facilitator = log_in(browser, server, "fac@example.org", PASSWORD)
+    facilitator.goto(url)
+    facilitator.click("text=Close the vote and count")
+    for page in [*people, facilitator]:
+        expect(page.locator(".outcome")).to_have_text("passed")
+        expect(page.locator("#poll-results table")).to_contain_text("Yes")
+    results = {p.locator("#poll-results table").inner_text() for p in [*people, facilitator]}
+    assert len(results) == 1
