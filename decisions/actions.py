@@ -33,6 +33,12 @@ from .models import (
     Second,
 )
 
+# Seams for other parts (meetings): each guard(actor, poll, voter) may raise ActionError
+# to refuse a ballot (e.g. a member who delegated their vote); each close hook(poll) runs
+# inside the closing transaction (e.g. to snapshot who was present).
+BALLOT_GUARDS = []
+CLOSE_HOOKS = []
+
 TITLE_MAX = 200
 BODY_MAX = 50000
 COMMENT_MAX = 10000
@@ -388,8 +394,10 @@ def open_poll(
     combine_entered=True,
     quorum=None,
     closes_at=None,
+    electorate=None,
 ):
-    """Open a vote now. The electorate is frozen: the active members at this moment."""
+    """Open a vote now. The electorate is frozen: the active members at this moment, or
+    `electorate` (membership ids, e.g. the members present at a meeting) among them."""
     _require(actor, Perm.FACILITATE)
     question = _text(question, field=_("The question"), maximum=300)
     if method not in tally.METHODS:
@@ -447,11 +455,12 @@ def open_poll(
                 raise ActionError(_("A vote can be opened on a proposal in discussion."))
             if amendment is not None and proposal.state != Proposal.State.DISCUSSION:
                 raise ActionError(_("Amendments are voted on while the proposal is in discussion."))
-        electorate = list(
-            Membership.objects.filter(
-                assembly_id=actor.assembly_id, status=Membership.Status.ACTIVE
-            ).values_list("pk", flat=True)
+        eligible = Membership.objects.filter(
+            assembly_id=actor.assembly_id, status=Membership.Status.ACTIVE
         )
+        if electorate is not None:
+            eligible = eligible.filter(pk__in=list(electorate))
+        electorate = list(eligible.values_list("pk", flat=True))
         if quorum is None:
             quorum = actor.assembly.quorum_for(len(electorate))
         if quorum < 0:
@@ -515,10 +524,20 @@ def _receipt_digest(code):
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-def cast_ballot(actor, *, poll, choice, reason="", idempotency_key):
-    """One member, one vote: the participation row is unique per member and poll."""
+def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of=None):
+    """One member, one vote: the participation row is unique per member and poll.
+
+    `on_behalf_of`: a member whose vote `actor` holds by proxy (the guards registered by
+    meetings check the delegation); the participation records both.
+    """
     _require(actor, Perm.PROPOSE)
     _same_assembly(actor, poll)
+    voter = actor
+    if on_behalf_of is not None:
+        _same_assembly(actor, on_behalf_of)
+        if poll.secret:
+            raise ActionError(_("Proxy votes are not possible in a secret vote."))
+        voter = on_behalf_of
     key = str(idempotency_key or "")[:64]
     if len(key) < 8:
         raise ActionError(_("This ballot form is incomplete. Reload the page and vote again."))
@@ -526,13 +545,15 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key):
     with transaction.atomic():
         poll = Poll.objects.select_related("assembly").get(pk=poll.pk)
         now = timezone.now()
-        existing = Participation.objects.filter(poll=poll, member=actor).first()
+        existing = Participation.objects.filter(poll=poll, member=voter).first()
         if existing is not None and existing.idempotency_key == key:
             return Cast(poll=poll, repeated=True)
         if not poll.accepting_at(now):
             raise ActionError(_("This vote is closed. Your ballot was not counted."))
-        if not Elector.objects.filter(poll=poll, member=actor).exists():
+        if not Elector.objects.filter(poll=poll, member=voter).exists():
             raise ActionError(_("Only members when this vote opened can vote in it."))
+        for guard in BALLOT_GUARDS:
+            guard(actor, poll, voter)
         params = poll.tally_params()
         try:
             choice = tally.validate_ballot(poll.method, choice, **params)
@@ -556,13 +577,14 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key):
             with transaction.atomic():
                 participation = Participation.objects.create(
                     poll=poll,
-                    member=actor,
+                    member=voter,
                     idempotency_key=key,
                     voted_at=None if poll.secret else now,
+                    cast_by=actor if voter != actor else None,
                 )
         except IntegrityError:
             # Someone (this person, on another connection) voted in the same instant.
-            again = Participation.objects.get(poll=poll, member=actor)
+            again = Participation.objects.get(poll=poll, member=voter)
             if again.idempotency_key == key:
                 return Cast(poll=poll, repeated=True)
             raise ActionError(_("You have already voted in this vote.")) from None
@@ -654,6 +676,8 @@ def close_poll(actor, *, poll):
         poll.closed_at = timezone.now()
         poll.closed_by = actor
         poll.save()
+        for hook in CLOSE_HOOKS:
+            hook(poll)
         _after_close(actor, poll)
         live_state.poll_closed(poll)
     return poll

@@ -365,6 +365,10 @@ class Participation(models.Model):
     )
     # Named polls only; a secret poll keeps no time that could be matched to a ballot.
     voted_at = models.DateTimeField(null=True, blank=True)
+    # When a delegate voted for this member by proxy: the delegate.
+    cast_by = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [
