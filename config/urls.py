@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("assembly.urls")),
+    path("", include("assembly.meetings.urls")),
     path("", include("groups.urls")),
     path("", include("decisions.urls")),
 ]

@@ -38,6 +38,7 @@ from .models import (
 # inside the closing transaction (e.g. to snapshot who was present).
 BALLOT_GUARDS = []
 CLOSE_HOOKS = []
+COMMENT_GUARDS = []  # guard(actor, proposal): e.g. a member muted in a running meeting
 
 TITLE_MAX = 200
 BODY_MAX = 50000
@@ -315,6 +316,8 @@ def post_comment(actor, *, proposal, body, parent=None):
     body = _text(body, field=_("A comment"), maximum=COMMENT_MAX)
     if proposal.state not in Proposal.OPEN_STATES:
         raise ActionError(_("The discussion of this proposal is closed."))
+    for guard in COMMENT_GUARDS:
+        guard(actor, proposal)
     if parent is not None:
         if parent.proposal_id != proposal.pk:
             raise ActionError(_("That reply does not belong to this proposal."))
