@@ -23,6 +23,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.bucket = _Bucket(*settings.LIVE_RATE_LIMIT)
         self.strikes = 0
         self.language = _language(self.scope, self.user)
+        self.token = _token(self.scope)
         await self.accept()
         if self.user is not None and self.user.is_authenticated:
             await self.channel_layer.group_add(live.user_group(self.user.pk), self.channel_name)
@@ -83,7 +84,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._error(_("Too many subscriptions on one page."))
             return
         kind, ident, facet = parsed
-        grant = await database_sync_to_async(kind.authorize)(self.user, ident, facet)
+        grant = await database_sync_to_async(live.authorize)(
+            kind, self.user, ident, facet, self.token
+        )
         if grant is None:
             await self._send("subscribe.refused", {"stream": stream})
             return
@@ -122,18 +125,27 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         await self.send(text_data=event["text"])
 
+    async def live_user(self, event):
+        """An event for this person only (their own group)."""
+        await self.send(text_data=event["text"])
+
     async def live_access(self, event):
-        """The person's membership changed: re-check every stream of that assembly now."""
+        """The person's membership changed: re-check every stream of that assembly now.
+        A page whose every stream was refused is closed."""
+        dropped = False
         for stream, (grant, _checked) in list(self.grants.items()):
             if grant.assembly_id == event["assembly_id"]:
-                await self._recheck(stream)
-        await self._close_if_empty()
+                dropped = not await self._recheck(stream) or dropped
+        if dropped:
+            await self._close_if_empty()
 
     # -- helpers ---------------------------------------------------------------------
 
     async def _recheck(self, stream):
         kind, ident, facet = live.parse_stream(stream)
-        grant = await database_sync_to_async(kind.authorize)(self.user, ident, facet)
+        grant = await database_sync_to_async(live.authorize)(
+            kind, self.user, ident, facet, self.token
+        )
         if grant is None:
             await self._drop(stream)
             await self._send("access.revoked", {"stream": stream})
@@ -164,6 +176,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def _error(self, text):
         await self._send("error", {"message": str(text)})
+
+
+def _token(scope):
+    """The secret token in the socket's address (/ws/live/?token=...), for token streams."""
+    from urllib.parse import parse_qs
+
+    query = parse_qs((scope.get("query_string") or b"").decode("latin-1"))
+    token = (query.get("token") or [""])[0]
+    return token[:100] or None
 
 
 def _language(scope, user):

@@ -2,4 +2,10 @@ from django.conf import settings
 
 
 def site(request):
-    return {"LIVE_URL": "/ws/live/", "SITE_URL": settings.SITE_URL}
+    context = {"LIVE_URL": "/ws/live/", "SITE_URL": settings.SITE_URL}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from decisions.notify import unread_count
+
+        context["unread_notifications"] = unread_count(user)
+    return context

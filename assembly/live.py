@@ -51,6 +51,16 @@ class StreamKind:
     on_leave: object = None  # (grant, channel_name) -> None; sync
     on_ping: object = None  # (grant, channel_name) -> None; sync
     after_change: object = None  # (grant) -> None; called on the event loop after join/leave
+    # A kind that admits a secret token instead of (or besides) a session, e.g. the room's
+    # projector: authorize is then called with token= (from the socket's ?token= address).
+    takes_token: bool = False
+
+
+def authorize(kind, user, ident, facet, token=None):
+    """Ask `kind` whether this person (or token holder) may subscribe. Sync, may query."""
+    if kind.takes_token:
+        return kind.authorize(user, ident, facet, token=token)
+    return kind.authorize(user, ident, facet)
 
 
 _KINDS: dict[str, StreamKind] = {}
@@ -109,6 +119,12 @@ async def apublish(stream, event_type, data):
     """`publish` for async code that is not inside a transaction (e.g. presence)."""
     message = {"type": "live.event", "stream": stream, "text": encode(stream, event_type, data)}
     await asend(group_name(stream), message)
+
+
+def publish_user(user_id, event_type, data):
+    """Send an event to one person's open sockets (e.g. their notification count), on commit."""
+    message = {"type": "live.user", "text": encode(None, event_type, data)}
+    transaction.on_commit(lambda: _send(user_group(user_id), message))
 
 
 def access_changed(user_id, assembly_id):

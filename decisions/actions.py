@@ -17,7 +17,7 @@ from assembly.models import Membership
 from assembly.roles import Perm
 from assembly.text import render_markdown
 
-from . import live_state, tally
+from . import live_state, notify, tally
 from .models import (
     Amendment,
     Ballot,
@@ -336,6 +336,7 @@ def post_comment(actor, *, proposal, body, parent=None):
             "comment.posted",
             {"comment": comment.pk, "parent": parent.pk if parent else None},
         )
+        notify.comment_replied(comment)
     return comment
 
 
@@ -509,6 +510,7 @@ def open_poll(
         live.publish(
             actor.assembly.stream, "poll.opened", {"poll": poll.pk, "question": poll.question}
         )
+        notify.poll_opened(poll)
     return poll
 
 
@@ -710,16 +712,11 @@ def _after_close(actor, poll):
 
 
 def record_decision(actor, *, poll, proposal):
-    """The seam to the decisions log: a passed proposal becomes a decision.
+    """A passed proposal becomes a decision: appended to the hash-chained log, which
+    announces `decision.recorded` to the assembly."""
+    from . import record
 
-    Announces `decision.recorded` to the assembly; the decisions log (its own issue)
-    appends the hash-chained entry here.
-    """
-    live.publish(
-        f"assembly:{proposal.assembly_id}",
-        "decision.recorded",
-        {"proposal": proposal.pk, "poll": poll.pk},
-    )
+    return record.record_from_poll(actor, poll=poll, proposal=proposal)
 
 
 def close_due_polls():

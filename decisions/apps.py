@@ -10,7 +10,9 @@ class DecisionsConfig(AppConfig):
         from assembly import sections
 
         from . import live_state  # noqa: F401  (registers the proposal and poll streams)
+        from .models import Decision
         from .queries import open_polls, proposals
+        from .record import overdue_items
 
         def home_section(me):
             return sections.Section(
@@ -18,6 +20,10 @@ class DecisionsConfig(AppConfig):
                 context={
                     "open_polls": list(open_polls(me.assembly)[:10]),
                     "proposals": list(proposals(me.assembly, "open")[:10]),
+                    "overdue": list(overdue_items(me.assembly)[:10]),
+                    "recent": list(
+                        Decision.objects.filter(assembly=me.assembly).order_by("-sequence")[:5]
+                    ),
                 },
             )
 

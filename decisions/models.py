@@ -26,6 +26,14 @@ class Proposal(models.Model):
 
     assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="proposals")
     author = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey(
+        "groups.Group",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals",
+        verbose_name=_("on behalf of"),
+    )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), max_length=50000)
     body_html = models.TextField(editable=False)
@@ -400,3 +408,224 @@ class EnteredCount(models.Model):
     @property
     def total(self):
         return sum(self.counts.values())
+
+
+class Decision(models.Model):
+    """An entry of an assembly's decisions log. Append-only and hash-chained.
+
+    Every column but `digest` goes into the entry's canonical serialisation (see
+    `chain_fields`), so changing any of them in the database breaks verification at this
+    entry. A correction, amendment or repeal is a new entry that points at the old one.
+    """
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("decision")
+        CORRECTION = "correction", _("correction")
+        AMENDMENT = "amendment", _("amendment")
+        REPEAL = "repeal", _("repeal")
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.PROTECT, related_name="decisions")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.DECISION)
+    title = models.CharField(max_length=300)
+    text = models.TextField()
+    text_html = models.TextField()
+    how_reached = models.CharField(max_length=500, blank=True)
+    method = models.CharField(max_length=12, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    entered_counts = models.JSONField(default=dict, blank=True)
+    turnout = models.PositiveIntegerField(null=True, blank=True)
+    electorate = models.PositiveIntegerField(null=True, blank=True)
+    quorum = models.PositiveIntegerField(null=True, blank=True)
+    quorum_met = models.BooleanField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, blank=True)
+    meeting = models.CharField(max_length=300, blank=True, help_text="the meeting it was taken in")
+    proposal = models.ForeignKey(
+        Proposal, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
+    poll = models.ForeignKey(
+        Poll, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    recorded_by = models.CharField(max_length=60, blank=True)
+    decided_at = models.DateTimeField()
+    prev_digest = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["assembly", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["assembly", "sequence"], name="decision_sequence"),
+            models.UniqueConstraint(fields=["assembly", "prev_digest"], name="decision_one_next"),
+        ]
+
+    def __str__(self):
+        return f"#{self.sequence} {self.title}"
+
+    def chain_fields(self):
+        """The canonical content of this entry (JSON values only, no floats)."""
+        return {
+            "assembly": self.assembly.slug,
+            "kind": self.kind,
+            "title": self.title,
+            "text": self.text,
+            "text_html": self.text_html,
+            "how_reached": self.how_reached,
+            "method": self.method,
+            "result": self.result,
+            "entered_counts": self.entered_counts,
+            "turnout": self.turnout,
+            "electorate": self.electorate,
+            "quorum": self.quorum,
+            "quorum_met": self.quorum_met,
+            "outcome": self.outcome,
+            "meeting": self.meeting,
+            "proposal": self.proposal_id,
+            "poll": self.poll_id,
+            "supersedes": self.supersedes.sequence if self.supersedes_id else None,
+            "recorded_by": self.recorded_by,
+            "decided_at": self.decided_at.isoformat(),
+        }
+
+    def as_entry(self):
+        return {
+            "sequence": self.sequence,
+            "fields": self.chain_fields(),
+            "prev_digest": self.prev_digest,
+            "digest": self.digest,
+        }
+
+
+class ActionItem(models.Model):
+    """Follow-through on a decision. Its status history is kept but is not in the chain."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        BLOCKED = "blocked", _("blocked")
+        DROPPED = "dropped", _("dropped")
+
+    CLOSED = (Status.DONE, Status.DROPPED)
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="actions")
+    what = models.CharField(_("what"), max_length=300)
+    group = models.ForeignKey(
+        "groups.Group",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="action_items",
+        verbose_name=_("working group"),
+    )
+    assignee = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due = models.DateField(_("by when"), null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due", "pk"]
+
+    def __str__(self):
+        return self.what
+
+    @property
+    def is_overdue(self):
+        return (
+            self.due is not None
+            and self.status not in self.CLOSED
+            and self.due < timezone.localdate()
+        )
+
+
+class ActionUpdate(models.Model):
+    item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="updates")
+    by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=ActionItem.Status.choices)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.item_id}: {self.status}"
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        POLL_OPENED = "poll_opened", _("a vote opens in an assembly I belong to")
+        POLL_CLOSING = "poll_closing", _("a vote closes within 24 hours and I have not voted")
+        GROUP_ACTION = "group_action", _("a decision gives my working group an action")
+        ACTION_OVERDUE = "action_overdue", _("an action assigned to me is overdue")
+        COMMENT_REPLY = "comment_reply", _("someone replies to my comment")
+
+    recipient = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    subject = models.CharField(max_length=300)
+    url = models.CharField(max_length=300)
+    key = models.CharField(max_length=80, help_text="what it is about, so it is sent once")
+    created_at = models.DateTimeField(default=timezone.now)
+    in_app = models.BooleanField(default=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Email: pending until sent; a failure keeps it pending for the next run.
+    email_pending = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "key"], name="notify_once"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["email_pending"]),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class NotificationPreference(models.Model):
+    """A person's choices, per kind: in the app, by email, and whether email is a daily
+    digest. No row means the defaults (in the app and by email, immediately)."""
+
+    user = models.ForeignKey("assembly.User", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Notification.Kind.choices)
+    in_app = models.BooleanField(default=True)
+    email = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="preference_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind}"
+
+
+class DigestChoice(models.Model):
+    """A person who wants their email as one daily digest; when it was last sent."""
+
+    user = models.OneToOneField("assembly.User", on_delete=models.CASCADE, related_name="+")
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"digest for {self.user_id}"
+
+
+class CalendarFeed(models.Model):
+    """A member's private iCalendar feed of an assembly. Only the token's digest is kept;
+    a new link revokes the old one."""
+
+    member = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="+")
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"feed of {self.member_id}"

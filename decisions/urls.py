@@ -24,3 +24,7 @@ urlpatterns = [
     path(V + "<int:pk>/ballots.csv", views.poll_ballots, name="poll_ballots"),
     path(V + "<int:pk>/receipt/", views.poll_receipt, name="poll_receipt"),
 ]
+
+from .log_urls import urlpatterns as log_urlpatterns  # noqa: E402
+
+urlpatterns += log_urlpatterns

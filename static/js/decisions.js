@@ -67,11 +67,15 @@
         }
       } else refreshMain();
     } else if (stream.indexOf("assembly:") === 0 &&
-               (message.type === "poll.opened" || message.type === "decision.recorded")) {
-      if (document.getElementById("decisions-section")) {
-        fetchHTML(location.href).then(function (html) {
-          replaceFrom(html, ["decisions-section"]);
-        }).catch(function () {});
+               (message.type === "poll.opened" || message.type === "decision.recorded" ||
+                message.type === "action.changed")) {
+      // The home page's section, the log's list, a decision's follow-through.
+      var parts = ["decisions-section", "decision-log", "actions-list"].filter(function (id) {
+        return document.getElementById(id);
+      });
+      if (parts.length) {
+        fetchHTML(location.href).then(function (html) { replaceFrom(html, parts); })
+          .catch(function () {});
       }
     } else if (stream.indexOf("poll:") === 0 && message.type === "poll.closed") {
       var poll = document.getElementById("poll");

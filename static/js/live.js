@@ -8,8 +8,10 @@
   var body = document.body;
   var url = body && body.dataset.liveUrl;
   var streams = body && body.dataset.liveStreams;
-  if (!url || !streams || !("WebSocket" in window)) return;
-  streams = streams.split(/\s+/).filter(Boolean);
+  // Every signed-in page has a socket (for the person's own events, like the notification
+  // count); pages with live parts also name their streams.
+  if (!url || !("WebSocket" in window)) return;
+  streams = (streams || "").split(/\s+/).filter(Boolean);
 
   var status = document.getElementById("live-status");
   var socket = null;
@@ -37,6 +39,13 @@
         var el = document.getElementById(id);
         if (el) el.innerHTML = data.swap[id];
       });
+    }
+    if (message.type === "notification.created") {
+      var badge = document.getElementById("notification-count");
+      if (badge) {
+        badge.textContent = String((parseInt(badge.textContent, 10) || 0) + (data.delta || 1));
+        badge.hidden = false;
+      }
     }
     document.dispatchEvent(new CustomEvent("live:event", { detail: message }));
   }

@@ -1,0 +1,397 @@
+"""Thin views for the decisions log, its follow-through, exports, notifications and the
+calendar feed. (Proposals and votes are in views.py.)"""
+
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import secrets
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assembly.errors import ActionError, NotAllowed
+from assembly.models import Membership
+from assembly.queries import access_assembly
+from assembly.roles import Perm
+
+from . import record
+from .models import (
+    ActionItem,
+    CalendarFeed,
+    Decision,
+    DigestChoice,
+    Notification,
+    NotificationPreference,
+    Poll,
+)
+
+
+def _entries(assembly):
+    return (
+        Decision.objects.filter(assembly=assembly)
+        .select_related("supersedes", "proposal")
+        .prefetch_related("superseded_by", "actions")
+    )
+
+
+def _filtered(request, assembly):
+    qs = _entries(assembly).order_by("-sequence")
+    words = request.GET.get("q", "").strip()[:200]
+    if words:
+        for word in words.split()[:10]:
+            qs = qs.filter(Q(title__icontains=word) | Q(text__icontains=word))
+    group = request.GET.get("group", "")
+    if group.isdigit():
+        qs = qs.filter(actions__group_id=int(group)).distinct()
+    status = request.GET.get("status", "")
+    if status == "overdue":
+        qs = (
+            qs.filter(actions__due__lt=timezone.localdate())
+            .exclude(actions__status__in=ActionItem.CLOSED)
+            .distinct()
+        )
+    elif status in ActionItem.Status.values:
+        qs = qs.filter(actions__status=status).distinct()
+    for field, lookup in (("from", "decided_at__date__gte"), ("to", "decided_at__date__lte")):
+        with contextlib.suppress(ValueError):  # an unreadable date filters nothing
+            qs = qs.filter(**{lookup: date.fromisoformat(request.GET.get(field, ""))})
+    return qs
+
+
+@require_GET
+def log(request, slug):
+    me = access_assembly(request.user, slug)
+    from groups.models import Group
+
+    context = {
+        "me": me,
+        "assembly": me.assembly,
+        "entries": _filtered(request, me.assembly)[:200],
+        "groups": Group.objects.filter(assembly=me.assembly).order_by("name"),
+        "statuses": ActionItem.Status.choices,
+        "query": request.GET,
+        "live_streams": me.assembly.stream,
+    }
+    return render(request, "decisions/log.html", context)
+
+
+def _entry(me, sequence):
+    entry = _entries(me.assembly).filter(sequence=sequence).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@require_GET
+def decision(request, slug, sequence):
+    me = access_assembly(request.user, slug)
+    entry = _entry(me, sequence)
+    items = list(entry.actions.select_related("group", "assignee").prefetch_related("updates__by"))
+    for item in items:
+        item.may_update = record.may_update(me, item)
+    from groups.models import Group
+
+    return render(
+        request,
+        "decisions/decision.html",
+        {"me": me, "assembly": me.assembly, "entry": entry, "items": items,
+         "statuses": ActionItem.Status.choices, "kinds": Decision.Kind.choices,
+         "groups": Group.objects.filter(assembly=me.assembly).order_by("name"),
+         "members": Membership.objects.filter(assembly=me.assembly, status="active"),
+         "live_streams": me.assembly.stream},
+    )  # fmt: skip
+
+
+def record_room(request, slug):
+    me = access_assembly(request.user, slug, Perm.FACILITATE)
+    values = {"title": "", "text": "", "how_reached": "", "counts": "", "meeting": ""}
+    status = 200
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "")[:20000] for key in values}
+        try:
+            counts = _parse_counts(values["counts"])
+            entry = record.record_room_decision(
+                me, title=values["title"], text=values["text"], how_reached=values["how_reached"],
+                entered_counts=counts, meeting=values["meeting"],
+            )  # fmt: skip
+        except ActionError as exc:
+            messages.error(request, exc.message)
+            status = 400
+        else:
+            messages.success(request, _("The decision is in the log."))
+            return redirect("decision", slug=slug, sequence=entry.sequence)
+    return render(
+        request, "decisions/record.html",
+        {"me": me, "assembly": me.assembly, "values": values}, status=status,
+    )  # fmt: skip
+
+
+def _parse_counts(text):
+    counts = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        key, sep, value = line.rpartition(":")
+        if not sep:
+            key, sep, value = line.rpartition("=")
+        value = value.strip()
+        if not sep or not key.strip() or not value.isdigit():
+            raise ActionError(_("Write each count as “name: number”, one per line."))
+        counts[key.strip()] = int(value)
+    return counts
+
+
+@require_POST
+def supersede(request, slug, sequence):
+    me = access_assembly(request.user, slug, Perm.FACILITATE)
+    entry = _entry(me, sequence)
+    try:
+        new = record.supersede(
+            me, entry=entry, kind=request.POST.get("kind", ""),
+            title=request.POST.get("title", ""), text=request.POST.get("text", "")[:50000],
+            how_reached=request.POST.get("how_reached", ""),
+        )  # fmt: skip
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("decision", slug=slug, sequence=sequence)
+    return redirect("decision", slug=slug, sequence=new.sequence)
+
+
+@require_POST
+def add_action(request, slug, sequence):
+    me = access_assembly(request.user, slug, Perm.FACILITATE)
+    entry = _entry(me, sequence)
+    from groups.models import Group
+
+    group = assignee = due = None
+    try:
+        if request.POST.get("group", "").isdigit():
+            group = Group.objects.filter(
+                pk=int(request.POST["group"]), assembly=me.assembly
+            ).first()
+            if group is None:
+                raise ActionError(_("That working group is not in this assembly."))
+        if request.POST.get("assignee", "").isdigit():
+            assignee = Membership.objects.filter(
+                pk=int(request.POST["assignee"]), assembly=me.assembly
+            ).first()
+            if assignee is None:
+                raise ActionError(_("That person is not an active member of this assembly."))
+        if request.POST.get("due"):
+            try:
+                due = date.fromisoformat(request.POST["due"])
+            except ValueError:
+                raise ActionError(_("Enter a date.")) from None
+        record.add_action_item(
+            me, decision=entry, what=request.POST.get("what", ""), group=group,
+            assignee=assignee, due=due,
+        )  # fmt: skip
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    return redirect("decision", slug=slug, sequence=sequence)
+
+
+@require_POST
+def update_action(request, slug, pk):
+    me = access_assembly(request.user, slug)
+    item = ActionItem.objects.filter(pk=pk, decision__assembly=me.assembly).first()
+    if item is None:
+        raise Http404
+    try:
+        record.update_action(
+            me, item=item, status=request.POST.get("status", ""), note=request.POST.get("note", "")
+        )
+    except NotAllowed:
+        raise PermissionDenied from None
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    target = request.POST.get("next", "")
+    if target.startswith(f"/a/{slug}/") and "//" not in target:
+        return redirect(target)
+    return redirect("decision", slug=slug, sequence=item.decision.sequence)
+
+
+# -- exports ---------------------------------------------------------------------------
+
+
+@require_GET
+def export_json(request, slug):
+    me = access_assembly(request.user, slug)
+    data = json.dumps(record.export(me.assembly), ensure_ascii=False, indent=1)
+    return _download(data, "application/json", f"{slug}-decisions.json")
+
+
+@require_GET
+def export_csv(request, slug):
+    me = access_assembly(request.user, slug)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["sequence", "date", "kind", "title", "how_reached", "method", "outcome",
+                     "turnout", "electorate", "quorum_met", "supersedes", "meeting", "digest"])  # fmt: skip
+    for d in _entries(me.assembly).order_by("sequence"):
+        writer.writerow([
+            d.sequence, d.decided_at.date().isoformat(), d.kind, d.title, d.how_reached,
+            d.method, d.outcome, d.turnout if d.turnout is not None else "",
+            d.electorate if d.electorate is not None else "",
+            "" if d.quorum_met is None else ("yes" if d.quorum_met else "no"),
+            d.supersedes.sequence if d.supersedes_id else "", d.meeting, d.digest,
+        ])  # fmt: skip
+    return _download(out.getvalue(), "text/csv", f"{slug}-decisions.csv")
+
+
+@require_GET
+def export_markdown(request, slug):
+    me = access_assembly(request.user, slug)
+    text = render_to_string(
+        "decisions/log.md",
+        {"assembly": me.assembly, "entries": _entries(me.assembly).order_by("sequence")},
+    )
+    return _download(text, "text/markdown", f"{slug}-decisions.md")
+
+
+def _download(text, content_type, filename):
+    response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# -- notifications ---------------------------------------------------------------------
+
+
+@login_required
+def notifications(request):
+    mine = Notification.objects.filter(
+        recipient__user=request.user, recipient__status=Membership.Status.ACTIVE
+    ).select_related("recipient__assembly")
+    if request.method == "POST":
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notifications")
+    shown = list(mine.filter(in_app=True)[:100])
+    return render(request, "decisions/notifications.html", {"items": shown})
+
+
+@login_required
+def notification_open(request, pk):
+    item = Notification.objects.filter(pk=pk, recipient__user=request.user).first()
+    if item is None:
+        raise Http404
+    if item.read_at is None:
+        Notification.objects.filter(pk=item.pk).update(read_at=timezone.now())
+    return redirect(item.url if item.url.startswith("/") and not item.url.startswith("//") else "/")
+
+
+@login_required
+def notification_settings(request):
+    kinds = Notification.Kind.choices
+    if request.method == "POST":
+        for kind, _label in kinds:
+            NotificationPreference.objects.update_or_create(
+                user=request.user, kind=kind,
+                defaults={"in_app": f"in_app-{kind}" in request.POST,
+                          "email": f"email-{kind}" in request.POST},
+            )  # fmt: skip
+        if request.POST.get("digest") == "daily":
+            DigestChoice.objects.get_or_create(user=request.user)
+        else:
+            DigestChoice.objects.filter(user=request.user).delete()
+        messages.success(request, _("Saved."))
+        return redirect("notification_settings")
+    chosen = {p.kind: p for p in NotificationPreference.objects.filter(user=request.user)}
+    rows = [
+        (kind, label, chosen[kind].in_app if kind in chosen else True,
+         chosen[kind].email if kind in chosen else True)
+        for kind, label in kinds
+    ]  # fmt: skip
+    return render(
+        request,
+        "decisions/notification_settings.html",
+        {"rows": rows, "digest": DigestChoice.objects.filter(user=request.user).exists()},
+    )
+
+
+# -- calendar --------------------------------------------------------------------------
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def calendar(request, slug):
+    me = access_assembly(request.user, slug)
+    link = None
+    if request.method == "POST":
+        if request.POST.get("operation") == "revoke":
+            CalendarFeed.objects.filter(member=me).delete()
+            messages.success(request, _("The calendar link no longer works."))
+            return redirect("calendar", slug=slug)
+        token = secrets.token_urlsafe(24)
+        CalendarFeed.objects.update_or_create(member=me, defaults={"token_digest": _digest(token)})
+        link = request.build_absolute_uri(reverse("calendar_feed", args=[token]))
+    return render(
+        request,
+        "decisions/calendar.html",
+        {"me": me, "assembly": me.assembly, "link": link,
+         "has_feed": CalendarFeed.objects.filter(member=me).exists()},
+    )  # fmt: skip
+
+
+# Meetings register fn(assembly) -> [(uid, start, end_or_None, title, location)] here.
+CALENDAR_SOURCES = []
+
+
+@require_GET
+def calendar_feed(request, token):
+    import icalendar
+
+    if not 10 <= len(token) <= 100:
+        raise Http404
+    feed = (
+        CalendarFeed.objects.filter(token_digest=_digest(token))
+        .select_related("member__assembly")
+        .first()
+    )
+    if feed is None or not feed.member.is_active:
+        raise Http404
+    assembly = feed.member.assembly
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Asamblea//decisions//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", assembly.name)
+    host = request.get_host().split(":")[0]
+    polls = Poll.objects.filter(assembly=assembly, closes_at__isnull=False).order_by("-closes_at")
+    for poll in polls[:200]:
+        event = icalendar.Event()
+        event.add("uid", f"poll-{poll.pk}@{host}")
+        event.add("summary", _("Vote closes: %(question)s") % {"question": poll.question})
+        event.add("dtstart", poll.closes_at)
+        event.add("dtend", poll.closes_at + timedelta(minutes=15))
+        event.add("dtstamp", poll.opened_at)
+        event.add("url", request.build_absolute_uri(reverse("poll", args=[assembly.slug, poll.pk])))
+        cal.add_component(event)
+    for source in CALENDAR_SOURCES:
+        for uid, start, end, title, location in source(assembly):
+            event = icalendar.Event()
+            event.add("uid", f"{uid}@{host}")
+            event.add("summary", title)
+            event.add("dtstart", start)
+            if end:
+                event.add("dtend", end)
+            if location:
+                event.add("location", location)
+            event.add("dtstamp", timezone.now())
+            cal.add_component(event)
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
