@@ -8,3 +8,6 @@ class AssemblyConfig(AppConfig):
 
     def ready(self):
         from . import streams  # noqa: F401  (registers the assembly's live streams)
+        from .meetings import setup
+
+        setup.connect()  # meetings: their stream, home section and decisions guards

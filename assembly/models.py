@@ -291,6 +291,16 @@ AUDIT_LABELS = {
     "group.lead_changed": _("changed a working group's leads"),
     "post.edited": _("edited someone else's post"),
     "post.deleted": _("deleted a post"),
+    "meeting.settings_changed": _("changed how meetings run"),
+    "meeting.scheduled": _("scheduled a meeting"),
+    "meeting.started": _("started a meeting"),
+    "meeting.ended": _("ended a meeting"),
+    "meeting.projector_reset": _("gave a meeting's projector a new address"),
+    "meeting.minutes_approved": _("approved a meeting's minutes"),
+    "meeting.muted": _("muted a member for the rest of a meeting"),
+    "meeting.removed": _("removed a member from a meeting"),
+    "meeting.proxy_given": _("gave their vote to another member for a meeting"),
+    "meeting.proxy_revoked": _("took back the vote they had given for a meeting"),
 }
 
 
@@ -344,3 +354,6 @@ class Presence(models.Model):
 
     def __str__(self):
         return f"{self.membership_id}@{self.assembly_id}"
+
+
+from .meetings.models import *  # noqa: F401,F403,E402

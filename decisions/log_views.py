@@ -233,13 +233,18 @@ def export_json(request, slug):
     return _download(data, "application/json", f"{slug}-decisions.json")
 
 
+CSV_COLUMNS = [
+    "sequence", "date", "kind", "title", "how_reached", "method", "outcome", "turnout",
+    "electorate", "quorum_met", "supersedes", "meeting", "digest",
+]  # fmt: skip
+
+
 @require_GET
 def export_csv(request, slug):
     me = access_assembly(request.user, slug)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["sequence", "date", "kind", "title", "how_reached", "method", "outcome",
-                     "turnout", "electorate", "quorum_met", "supersedes", "meeting", "digest"])  # fmt: skip
+    writer.writerow(CSV_COLUMNS)
     for d in _entries(me.assembly).order_by("sequence"):
         writer.writerow([
             d.sequence, d.decided_at.date().isoformat(), d.kind, d.title, d.how_reached,

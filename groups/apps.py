@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class GroupsConfig(AppConfig):
     name = "groups"
     verbose_name = _("Working groups")
+
+    def ready(self):
+        from assembly import sections
+
+        from . import home, streams  # noqa: F401  (registers the groups' live streams)
+
+        sections.register(order=20, build=home.board_section)
