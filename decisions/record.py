@@ -143,15 +143,19 @@ def supersede(actor, *, entry, kind, title, text, how_reached):
         )
 
 
+def _in_append_order(assembly):
+    # Rows in the order they were appended, so an entry whose sequence was altered is
+    # named where it stands rather than where it would sort.
+    return (
+        Decision.objects.filter(assembly=assembly)
+        .select_related("assembly", "supersedes")
+        .order_by("pk")
+    )
+
+
 def verify(assembly):
     """The first entry of the assembly's log that does not verify, or None."""
-    entries = [
-        d.as_entry()
-        for d in Decision.objects.filter(assembly=assembly)
-        .select_related("assembly", "supersedes")
-        .order_by("sequence")
-    ]
-    return ledger.verify(entries)
+    return ledger.verify([d.as_entry() for d in _in_append_order(assembly)])
 
 
 def export(assembly):
@@ -164,12 +168,7 @@ def export(assembly):
             "entry's prev_digest is 64 zeros; sequences run 1, 2, 3, ..."
         ),
         "genesis": ledger.GENESIS,
-        "entries": [
-            d.as_entry()
-            for d in Decision.objects.filter(assembly=assembly)
-            .select_related("assembly", "supersedes")
-            .order_by("sequence")
-        ],
+        "entries": [d.as_entry() for d in _in_append_order(assembly)],
     }
 
 
