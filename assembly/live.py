@@ -184,6 +184,12 @@ def _main_loop():
     return loop if loop is not None and loop.is_running() else None
 
 
+def _in_process_layer():
+    from channels.layers import InMemoryChannelLayer
+
+    return isinstance(get_channel_layer(), InMemoryChannelLayer)
+
+
 def publish_snapshot(key, build):
     """On commit, ask for a coalesced broadcast of fresh state.
 
@@ -210,6 +216,8 @@ def publish_snapshot(key, build):
     def schedule():
         loop = _main_loop()
         if loop is None:
+            if _in_process_layer():
+                return  # no server loop here, so no socket could receive it
             send_now()
         else:
             # A fresh context: the caller's (a sync thread's) must not leak into the task.

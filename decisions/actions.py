@@ -103,14 +103,23 @@ def _new_version(actor, proposal, *, title, body, note):
 # -- proposals --------------------------------------------------------------------------
 
 
-def draft_proposal(actor, *, title, body):
+def draft_proposal(actor, *, title, body, group=None):
+    """Draft a proposal, optionally on behalf of a working group the author belongs to."""
     _require(actor, Perm.PROPOSE)
     title = _text(title, field=_("The title"), maximum=TITLE_MAX)
     body = _text(body, field=_("The text"), maximum=BODY_MAX)
+    if group is not None:
+        from groups.models import GroupMembership
+
+        if not GroupMembership.objects.filter(
+            group=group, member=actor, status="active", group__assembly_id=actor.assembly_id
+        ).exists():
+            raise ActionError(_("You can propose on behalf of a working group you belong to."))
     with transaction.atomic():
         proposal = Proposal.objects.create(
             assembly_id=actor.assembly_id,
             author=actor,
+            group=group,
             title=title,
             body=body,
             body_html=render_markdown(body),

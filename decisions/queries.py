@@ -18,7 +18,7 @@ def access_proposal(user, slug, pk, permission=None):
         else access_assembly(user, slug, permission)
     )
     proposal = (
-        Proposal.objects.select_related("author", "assembly")
+        Proposal.objects.select_related("author", "assembly", "group")
         .filter(assembly=me.assembly, pk=pk)
         .first()
     )

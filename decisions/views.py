@@ -51,12 +51,25 @@ def proposal_list(request, slug):
     )  # fmt: skip
 
 
+def _my_groups(me):
+    from groups.models import Group
+
+    return Group.objects.filter(
+        memberships__member=me, memberships__status="active", assembly=me.assembly
+    ).order_by("name")
+
+
 def proposal_new(request, slug):
     me = access_assembly(request.user, slug, Perm.PROPOSE)
+    groups = list(_my_groups(me))
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        chosen = _int(request.POST.get("group"))
+        group = next((g for g in groups if g.pk == chosen), None)
         try:
-            proposal = actions.draft_proposal(me, **form.cleaned_data)
+            if chosen and group is None:
+                raise ActionError(_("You can propose on behalf of a working group you belong to."))
+            proposal = actions.draft_proposal(me, group=group, **form.cleaned_data)
         except ActionError as exc:
             form.add_error(None, exc.message)
         else:
@@ -66,7 +79,7 @@ def proposal_new(request, slug):
     return render(
         request,
         "decisions/proposal_form.html",
-        {"me": me, "assembly": me.assembly, "form": form},
+        {"me": me, "assembly": me.assembly, "form": form, "groups": groups},
         status=status,
     )
 

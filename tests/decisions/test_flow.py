@@ -123,3 +123,14 @@ def test_bad_poll_settings_are_refused(cast):
     with pytest.raises(ActionError, match="Choose a voting method"):
         open_vote(cast, method="coin_flip")
     assert not Poll.objects.exists()
+
+
+def test_a_proposal_on_behalf_of_a_working_group(cast):
+    from groups.models import Group, GroupMembership
+
+    group = Group.objects.create(assembly=cast.assembly, name="Mutual Aid", slug="aid")
+    with pytest.raises(ActionError, match="working group you belong to"):
+        actions.draft_proposal(cast.member, title="T", body="B", group=group)
+    GroupMembership.objects.create(group=group, member=cast.member)
+    proposal = actions.draft_proposal(cast.member, title="T", body="B", group=group)
+    assert proposal.group == group
