@@ -55,6 +55,7 @@ def _now():
 def record_from_poll(actor, *, poll, proposal):
     """A passed proposal becomes a decision when its poll closes."""
     result = dict(poll.result or {})
+    result["options"] = {o.key: o.label for o in poll.options.all()}
     meeting = next((m for m in (fn(poll) for fn in MEETING_OF_POLL) if m), "")
     entry = _append(
         poll.assembly_id,

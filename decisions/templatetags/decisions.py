@@ -46,3 +46,17 @@ def ballot_text(choice, labels):
     if isinstance(choice, list):
         return " > ".join(str(labels.get(k, k)) for k in choice)
     return str(labels.get(str(choice), choice))
+
+
+@register.filter
+def answer(key, options=None):
+    """A result key as people read it: an option's label, or a translated answer."""
+    from decisions.actions import DEFAULT_ANSWERS
+
+    if isinstance(options, dict) and key in options:
+        return options[key]
+    for pairs in DEFAULT_ANSWERS.values():
+        for value, text in pairs:
+            if value == key:
+                return text
+    return key
