@@ -1,0 +1,228 @@
+"""Every groups view and socket message, walked for the whole cast.
+
+Outside the assembly (anonymous, no membership, another assembly, suspended): 404,
+nothing revealed. Inside it: 200, or 403 where the role does not allow it.
+"""
+
+import pytest
+from channels.db import database_sync_to_async
+
+from groups import actions
+from groups.models import GroupMembership, Post, Signup
+from tests.conftest import client_for
+from tests.groups.conftest import GROUP_ROLES, post_need, soon
+from tests.live.conftest import connect, subscribe
+
+ALL_MEMBERS = {w: 200 for w in ["member", "gmember", "lead", "facilitator", "steward"]}
+LEADS = {"member": 403, "gmember": 403, "lead": 200, "facilitator": 403, "steward": 200}
+STEWARDS = {"member": 403, "gmember": 403, "lead": 403, "facilitator": 403, "steward": 200}
+
+G = "/a/eastside/groups/rapid-response/"
+GET_VIEWS = {
+    "/a/eastside/groups/": ALL_MEMBERS,
+    "/a/eastside/groups/new/": STEWARDS,
+    G: ALL_MEMBERS,
+    G + "stream/": ALL_MEMBERS,
+    G + "p/{post}/": ALL_MEMBERS,
+    G + "p/{post}/?fragment=1": ALL_MEMBERS,
+    "/a/eastside/board/": ALL_MEMBERS,
+    "/a/eastside/board/items/": ALL_MEMBERS,
+    "/a/eastside/board/items/?compact=1": ALL_MEMBERS,
+    G + "edit/": LEADS,
+    G + "members/": LEADS,
+    G + "p/{post}/edit/": LEADS,  # the lead wrote it; a steward may moderate
+    G + "p/{post}/history/": LEADS,
+}
+
+
+def expected(table, who):
+    return table.get(who, 404)
+
+
+@pytest.mark.parametrize("who", GROUP_ROLES)
+@pytest.mark.parametrize("url", list(GET_VIEWS))
+def test_get_matrix(crew, need, url, who):
+    response = client_for(crew, who).get(url.format(post=need.pk))
+    assert response.status_code == expected(GET_VIEWS[url], who)
+    if response.status_code == 404:
+        assert b"Rapid Response" not in response.content
+        assert b"Marta" not in response.content
+
+
+def test_a_group_of_another_assembly_is_not_found(crew, need):
+    client = client_for(crew, "other")
+    assert client.get("/a/lincoln/groups/rapid-response/").status_code == 404
+    assert client.get(f"/a/lincoln/groups/rapid-response/p/{need.pk}/").status_code == 404
+    assert client.get("/a/eastside/groups/no-such-group/").status_code == 404
+
+
+def test_members_and_leads_are_shown_to_assembly_members_only(crew):
+    page = client_for(crew, "member").get(G).content.decode()
+    assert "Marta" in page and "Joaquín" in page
+    for who in ["anonymous", "nobody", "other", "suspended"]:
+        body = client_for(crew, who).get(G).content.decode()
+        assert "Marta" not in body and "Joaquín" not in body
+
+
+def _state(crew):
+    return {
+        "groups": crew.assembly.working_groups.count(),
+        "rows": sorted(
+            GroupMembership.objects.values_list("member__display_name", "status", "is_lead",
+                                                "muted")
+        ),
+        "posts": Post.objects.count(),
+        "signups": Signup.objects.count(),
+    }  # fmt: skip
+
+
+def _row(crew, who):
+    return GroupMembership.objects.filter(group=crew.group, member=getattr(crew, who)).first()
+
+
+# name -> (url, data, table of who may, check(crew, who) that the change happened)
+POSTS = {
+    "create": (
+        "/a/eastside/groups/new/",
+        lambda c: {
+            "name": "Mutual Aid",
+            "kind": "mutual_aid",
+            "mandate": "",
+            "leads": [c.member.pk],
+            "join_policy": "open",
+        },
+        STEWARDS,
+        lambda c, who: c.assembly.working_groups.filter(name="Mutual Aid").exists(),
+    ),
+    "edit": (
+        G + "edit/",
+        lambda c: {
+            "name": "Rapid Response Line",
+            "kind": "rapid_response",
+            "mandate": "x",
+            "join_policy": "approval",
+        },
+        LEADS,
+        lambda c, who: c.assembly.working_groups.filter(name="Rapid Response Line").exists(),
+    ),
+    "join": (
+        G + "join/",
+        lambda c: {},
+        {"member": 200, "facilitator": 200, "steward": 200, "gmember": 302, "lead": 302},
+        lambda c, who: _row(c, who) is not None and _row(c, who).status == "active",
+    ),
+    "mute": (
+        G + "mute/",
+        lambda c: {"muted": "1"},
+        {"member": 403, "gmember": 200, "lead": 200, "facilitator": 403, "steward": 403},
+        lambda c, who: _row(c, who).muted,
+    ),
+    "post": (
+        G + "post/",
+        lambda c: {"kind": "update", "title": "Line is staffed", "body": "All night."},
+        {"member": 403, "gmember": 403, "lead": 200, "facilitator": 403, "steward": 403},
+        lambda c, who: Post.objects.filter(title="Line is staffed").exists(),
+    ),
+    "sign_up": (
+        G + "p/{post}/signup/",
+        lambda c: {"operation": "sign_up"},
+        ALL_MEMBERS,
+        lambda c, who: Signup.objects.filter(member=getattr(c, who)).exists(),
+    ),
+    "remove": (
+        G + "members/",
+        lambda c: {"operation": "remove", "target": _row(c, "gmember").pk},
+        LEADS,
+        lambda c, who: _row(c, "gmember").status == "removed",
+    ),
+    "make_lead": (
+        G + "members/",
+        lambda c: {"operation": "make_lead", "target": _row(c, "gmember").pk},
+        LEADS,
+        lambda c, who: _row(c, "gmember").is_lead,
+    ),
+    "delete_post": (
+        G + "p/{post}/delete/",
+        lambda c: {"reason": "duplicate"},
+        LEADS,
+        lambda c, who: not Post.objects.filter(title="Drop-off watch").exists(),
+    ),
+    "edit_post": (
+        G + "p/{post}/edit/",
+        lambda c: {
+            "title": "Drop-off watch (moved)",
+            "body": "x",
+            "starts_at": soon(50).strftime("%Y-%m-%dT%H:%M"),
+            "place": "Side gate",
+            "wanted": "4",
+        },
+        LEADS,
+        lambda c, who: Post.objects.filter(title="Drop-off watch (moved)").exists(),
+    ),
+}
+
+
+@pytest.mark.parametrize("who", GROUP_ROLES)
+@pytest.mark.parametrize("name", list(POSTS))
+def test_post_matrix(crew, name, who):
+    need = post_need(crew)
+    url, data, table, changed = POSTS[name]
+    before = _state(crew)
+    response = client_for(crew, who).post(url.format(post=need.pk), data(crew))
+    want = expected(table, who)
+    if want == 200:
+        assert response.status_code == 302, response.content.decode().split("<main")[-1][:3000]
+        assert changed(crew, who)
+    else:
+        # 302 here: an allowed request that changes nothing (e.g. joining twice).
+        assert response.status_code == want
+        assert _state(crew) == before
+
+
+SOCKET_OK = {"member", "gmember", "lead", "facilitator", "steward"}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("who", GROUP_ROLES)
+async def test_socket_matrix(who, request):
+    crew = await database_sync_to_async(request.getfixturevalue)("crew")
+    user = None if who == "anonymous" else (
+        crew.nobody if who == "nobody" else getattr(crew, who).user
+    )  # fmt: skip
+    ws = await connect(user)
+    for stream in [f"group:{crew.group.pk}", f"board:{crew.assembly.pk}"]:
+        answer = await subscribe(ws, stream)
+        assert answer["type"] == ("subscribed" if who in SOCKET_OK else "subscribe.refused")
+    # A group or board that does not exist, or with a facet, is refused to everyone.
+    for stream in ["group:999999", "board:999999", f"group:{crew.group.pk}:roster"]:
+        assert (await subscribe(ws, stream))["type"] == "subscribe.refused"
+    await ws.disconnect()
+
+
+def test_a_lead_of_one_group_cannot_manage_another(crew):
+    other = actions.create_group(
+        crew.steward, name="Mutual Aid", kind="mutual_aid", leads=[crew.member2]
+    )
+    actions.join_group(crew.gmember, other)
+    row = GroupMembership.objects.get(group=other, member=crew.gmember)
+    response = client_for(crew, "lead").post(
+        "/a/eastside/groups/mutual-aid/members/", {"operation": "remove", "target": row.pk}
+    )
+    assert response.status_code == 403
+    # Nor through their own group's page, with the other group's row.
+    response = client_for(crew, "lead").post(G + "members/", {"operation": "remove",
+                                                              "target": row.pk})  # fmt: skip
+    assert response.status_code == 400
+    row.refresh_from_db()
+    assert row.status == "active"
+
+
+def test_groups_admin_is_for_superusers_only(crew, need):
+    client = client_for(crew, "steward")
+    assert client.get("/admin/groups/group/").status_code == 302
+    crew.steward.user.is_staff = crew.steward.user.is_superuser = True
+    crew.steward.user.save()
+    for url in ["/admin/groups/group/", f"/admin/groups/group/{crew.group.pk}/change/",
+                "/admin/groups/post/", f"/admin/groups/post/{need.pk}/change/",
+                "/admin/groups/signup/"]:  # fmt: skip
+        assert client.get(url).status_code == 200, url

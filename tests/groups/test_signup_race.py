@@ -1,0 +1,66 @@
+"""Many people pressing "Sign up" at once for the last places never over-fill a need.
+
+Real threads, each with its own database connection, against PostgreSQL when
+DATABASE_URL is set (on SQLite the same test runs, with writes serialised)."""
+
+import threading
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from assembly.errors import ActionError
+from groups import actions
+from groups.models import Post, Signup
+from tests.conftest import join, make_user
+from tests.groups.conftest import post_need
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PEOPLE = 24
+
+
+def test_concurrent_signups_for_the_last_places_never_over_fill(crew):
+    need = post_need(crew, wanted=5)
+    # Two places are already taken; three are left for twenty-four people.
+    actions.sign_up(crew.member, need)
+    actions.sign_up(crew.member2, need)
+    people = [
+        join(make_user(f"racer{i}@example.org"), crew.assembly, f"Racer {i}") for i in range(PEOPLE)
+    ]
+    barrier = threading.Barrier(PEOPLE)
+    outcomes = []
+    lock = threading.Lock()
+
+    def press(person):
+        try:
+            barrier.wait(timeout=10)
+            try:
+                actions.sign_up(person, need)
+                result = "in"
+            except ActionError as exc:
+                result = exc.message
+            with lock:
+                outcomes.append(result)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=press, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(outcomes) == PEOPLE
+    assert outcomes.count("in") == 3
+    assert set(outcomes) - {"in"} == {"This need is already filled. Thank you!"}
+    need.refresh_from_db()
+    assert need.signups_count == 5 == need.wanted
+    assert Signup.objects.filter(post=need).count() == 5
+
+
+def test_the_database_itself_refuses_a_count_above_wanted(crew):
+    need = post_need(crew, wanted=2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Post.objects.filter(pk=need.pk).update(signups_count=3)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Signup.objects.bulk_create([Signup(post=need, member=crew.member)] * 2)
