@@ -22,6 +22,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.grants = {}  # stream -> (grant, checked_at)
         self.bucket = _Bucket(*settings.LIVE_RATE_LIMIT)
         self.strikes = 0
+        self._had_streams = False
         self.language = _language(self.scope, self.user)
         self.token = _token(self.scope)
         await self.accept()
@@ -91,6 +92,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._send("subscribe.refused", {"stream": stream})
             return
         self.grants[stream] = (grant, time.monotonic())
+        self._had_streams = True
         await self.channel_layer.group_add(live.group_name(stream), self.channel_name)
         if kind.on_join:
             await database_sync_to_async(kind.on_join)(grant, self.channel_name)
@@ -105,25 +107,31 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._drop(stream)
 
     async def on_ping(self, message):
-        for stream, (grant, _checked) in list(self.grants.items()):
+        """The browser's heartbeat (every 30 s): keep presence fresh, and re-check access
+        that has not been checked for a while. This is the socket's own time, never a
+        broadcast's: forwarding an event does no database work."""
+        now = time.monotonic()
+        for stream, (grant, checked_at) in list(self.grants.items()):
+            if now - checked_at > settings.LIVE_REVALIDATE_SECONDS:
+                if not await self._recheck(stream):
+                    continue
+                grant = self.grants[stream][0]
             kind = live.parse_stream(stream)[0]
             if kind.on_ping:
                 await database_sync_to_async(kind.on_ping)(grant, self.channel_name)
+        if not self.grants and self._had_streams:
+            await self.close(code=CLOSE_ACCESS_ENDED)
+            return
         await self._send("pong", {})
 
     # -- events from the channel layer ---------------------------------------------
 
     async def live_event(self, event):
-        stream = event["stream"]
-        entry = self.grants.get(stream)
-        if entry is None:
-            return
-        grant, checked_at = entry
-        stale = time.monotonic() - checked_at > settings.LIVE_REVALIDATE_SECONDS
-        if stale and not await self._recheck(stream):
-            await self._close_if_empty()
-            return
-        await self.send(text_data=event["text"])
+        """Forward a broadcast to this socket if it holds a grant for the stream. No
+        database work here: grants are revoked at once by `live.access` events and
+        re-checked on the socket's heartbeat."""
+        if event["stream"] in self.grants:
+            await self.send(text_data=event["text"])
 
     async def live_user(self, event):
         """An event for this person only (their own group)."""

@@ -225,3 +225,26 @@ async def test_errors_speak_the_persons_language(cast):
     assert error["data"]["message"] == "No se pudo leer ese mensaje."
     await ws.disconnect()
     await asyncio.sleep(0)
+
+
+async def test_access_is_rechecked_on_the_heartbeat_not_on_broadcasts(cast, settings):
+    """A membership ended behind the app's back (no access event) is caught on the
+    socket's next heartbeat; forwarding broadcasts never queries the database."""
+    from assembly import live
+    from assembly.models import Membership
+
+    settings.LIVE_REVALIDATE_SECONDS = 0
+    ws = await connect(cast.member.user)
+    await subscribe(ws, stream_of(cast))
+    await database_sync_to_async(Membership.objects.filter(pk=cast.member.pk).update)(
+        status="suspended"
+    )
+    await live.apublish(stream_of(cast), "assembly.updated", {"swap": {}})
+    forwarded = await receive_until(
+        ws, lambda e: e["type"] == "assembly.updated" and e["data"] == {"swap": {}}
+    )
+    assert forwarded["stream"] == stream_of(cast)
+    await ws.send_to(text_data='{"type": "ping"}')
+    revoked = await receive_until(ws, lambda e: e["type"] == "access.revoked")
+    assert revoked["data"] == {"stream": stream_of(cast)}
+    assert await ws.receive_output(timeout=3) == {"type": "websocket.close", "code": 4403}
