@@ -85,9 +85,7 @@ def main():
         )
         started = time.perf_counter()
         actions.close_poll(facilitator, poll=poll)
-        rows.append(
-            f"| close and count ({method}) | {N:,} | {time.perf_counter() - started:.3f} |"
-        )
+        rows.append(f"| close and count ({method}) | {N:,} | {time.perf_counter() - started:.3f} |")
     print(f"Database: {django.db.connection.vendor}\n")
     print("\n".join(rows))
 
