@@ -4,6 +4,8 @@ Every page works as plain HTML forms; static/js/groups.js only re-fetches the li
 fragments (`*_fragment` views) when the live backbone says something changed.
 """
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -100,7 +102,19 @@ def _group_context(request, standing, post_form=None):
         "post_form": post_form or (PostForm() if standing.can_post else None),
         "return_to": _group_url(standing),
         "live_streams": standing.group.stream,
+        "action_items": _action_items(standing.group),
     }
+
+
+def _action_items(group):
+    """The decisions log's follow-up actions given to this group, open ones first."""
+    from decisions.models import ActionItem
+
+    items = ActionItem.objects.filter(group=group).select_related("decision", "assignee")
+    return sorted(
+        items,
+        key=lambda item: (item.status in ActionItem.CLOSED, item.due is None, item.due or date.min),
+    )
 
 
 @require_GET

@@ -116,3 +116,13 @@ def test_a_suspended_members_feed_stops(cast):
     from django.test import Client
 
     assert Client().get(path).status_code == 404
+
+
+def test_the_group_page_shows_its_actions(cast, entry):
+    from groups.models import Group, GroupMembership
+
+    group = Group.objects.create(assembly=cast.assembly, name="Mutual Aid", slug="aid")
+    GroupMembership.objects.create(group=group, member=cast.member, is_lead=True)
+    record.add_action_item(cast.facilitator, decision=entry, what="Stock the pantry", group=group)
+    page = client_for(cast, "member2").get("/a/eastside/groups/aid/").content.decode()
+    assert "Stock the pantry" in page
