@@ -299,6 +299,7 @@ AUDIT_LABELS = {
     "meeting.minutes_approved": _("approved a meeting's minutes"),
     "meeting.muted": _("muted a member for the rest of a meeting"),
     "meeting.removed": _("removed a member from a meeting"),
+    "meeting.sanction_lifted": _("lifted a mute or removal in a meeting"),
     "meeting.proxy_given": _("gave their vote to another member for a meeting"),
     "meeting.proxy_revoked": _("took back the vote they had given for a meeting"),
 }
