@@ -126,3 +126,33 @@ def test_the_group_page_shows_its_actions(cast, entry):
     record.add_action_item(cast.facilitator, decision=entry, what="Stock the pantry", group=group)
     page = client_for(cast, "member2").get("/a/eastside/groups/aid/").content.decode()
     assert "Stock the pantry" in page
+
+
+def test_the_calendar_lists_meetings_and_decisions_name_their_meeting(cast):
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from assembly.meetings.models import Meeting, MeetingPoll
+    from decisions import actions
+    from decisions.models import Decision
+
+    meeting = Meeting.objects.create(
+        assembly=cast.assembly, title="General assembly", starts_at=timezone.now() + timedelta(days=1),
+        place="Eastside Branch Library",
+    )  # fmt: skip
+    client = client_for(cast, "member")
+    page = client.post("/a/eastside/calendar/", {"operation": "create"}).content.decode()
+    path = re.search(r'value="https?://testserver([^"]+\.ics)"', page).group(1)
+    feed = Client().get(path).content.decode()
+    assert "General assembly" in feed and "Eastside Branch Library" in feed
+
+    proposal = actions.draft_proposal(cast.member, title="T", body="B")
+    actions.open_discussion(cast.member, proposal=proposal)
+    poll = actions.open_poll(cast.facilitator, proposal=proposal, question="Q?", method="majority",
+                             quorum=1)  # fmt: skip
+    MeetingPoll.objects.create(meeting=meeting, poll=poll)
+    actions.cast_ballot(cast.member, poll=poll, choice="yes", idempotency_key="abcdefghij")
+    actions.close_poll(cast.facilitator, poll=poll)
+    assert Decision.objects.get(poll=poll).meeting.startswith("General assembly, ")
