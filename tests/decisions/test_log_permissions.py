@@ -139,9 +139,11 @@ def test_the_calendar_lists_meetings_and_decisions_name_their_meeting(cast):
     from decisions.models import Decision
 
     meeting = Meeting.objects.create(
-        assembly=cast.assembly, title="General assembly", starts_at=timezone.now() + timedelta(days=1),
+        assembly=cast.assembly,
+        title="General assembly",
+        starts_at=timezone.now() + timedelta(days=1),
         place="Eastside Branch Library",
-    )  # fmt: skip
+    )
     client = client_for(cast, "member")
     page = client.post("/a/eastside/calendar/", {"operation": "create"}).content.decode()
     path = re.search(r'value="https?://testserver([^"]+\.ics)"', page).group(1)
