@@ -116,6 +116,7 @@ async def run(url, keys, steward_key, slug, stream):
     await asyncio.to_thread(save_description, url, steward_key, slug, "warm-up")
     sent_at = time.perf_counter()
     await asyncio.to_thread(save_description, url, steward_key, slug, text)
+    counts["saved"] = time.perf_counter() - sent_at
     await asyncio.wait_for(asyncio.gather(*tasks), timeout=300)
     return (
         connect_seconds,
@@ -123,6 +124,8 @@ async def run(url, keys, steward_key, slug, stream):
         max(got) - sent_at,
         sorted(got)[len(got) // 2] - sent_at,
         counts["count"],
+        counts["saved"],
+        min(got) - sent_at,
     )
 
 
@@ -146,7 +149,7 @@ def main():
         result = asyncio.run(run(server.url, keys, keys[0], assembly.slug, assembly.stream))
     finally:
         server.stop()
-    connect_seconds, presence, last, median, retries = result
+    connect_seconds, presence, last, median, retries, saved, first = result
     print(f"Database: {django.db.connection.vendor}; channel layer: "
           f"{'redis' if os.environ.get('REDIS_URL') else 'in-memory'}\n")  # fmt: skip
     print("| what | sockets | result |")
@@ -155,6 +158,8 @@ def main():
           f"({retries} handshakes retried) |")  # fmt: skip
     print(f"| presence broadcasts received during the joins | {N:,} | "
           f"{presence / N:.1f} per socket (coalesced; {N:,} joins) |")  # fmt: skip
+    print(f"| steward's form page + save, until the response | {N:,} | {saved * 1000:.0f} ms |")
+    print(f"| steward saves → first screen has it | {N:,} | {first * 1000:.0f} ms |")
     print(f"| steward saves (form page + save) → on every screen, median | {N:,} | "
           f"{median * 1000:.0f} ms |")  # fmt: skip
     print(f"| steward saves (form page + save) → on every screen, last | {N:,} | "
