@@ -728,7 +728,7 @@ def set_queue_open(actor, *, item, is_open):
 
 def open_floor_vote(
     actor, *, meeting, question, method, options=(), present_only=True, secret=False,
-    use_proposal=True, quorum=None,
+    use_proposal=True, quorum=None, threshold="simple", seats=1, results_visibility="live",
 ):  # fmt: skip
     """Open a poll on the current item; with `present_only`, only members present vote."""
     from decisions import actions as decisions_actions
@@ -758,6 +758,9 @@ def open_floor_vote(
             secret=secret,
             quorum=quorum,
             electorate=electorate,
+            threshold=threshold,
+            seats=seats,
+            results_visibility=results_visibility,
         )
         link = MeetingPoll.objects.create(
             meeting=meeting, item=item, poll=poll, present_only=bool(present_only)

@@ -105,12 +105,29 @@ class VoteForm(forms.Form):
         label=_("Only members checked in may vote"), required=False, initial=True
     )
     secret = forms.BooleanField(label=_("Secret ballot"), required=False)
+    threshold = forms.ChoiceField(
+        label=_("Threshold (majority votes)"), choices=(), required=False, initial="simple"
+    )
+    seats = forms.IntegerField(
+        label=_("Seats / winners"), min_value=1, max_value=50, initial=1, required=False
+    )
+    results_visibility = forms.ChoiceField(
+        label=_("Show results"), choices=(), required=False, initial="live"
+    )
+    quorum = forms.IntegerField(
+        label=_("Quorum (leave empty for the assembly's rule)"),
+        min_value=0,
+        max_value=100000,
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         from decisions.models import Poll
 
         super().__init__(*args, **kwargs)
         self.fields["method"].choices = Poll.Method.choices
+        self.fields["threshold"].choices = Poll.Threshold.choices
+        self.fields["results_visibility"].choices = Poll.Visibility.choices
 
     def option_lines(self):
         return [line for line in self.cleaned_data["options"].splitlines() if line.strip()]

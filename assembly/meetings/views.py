@@ -373,6 +373,10 @@ def _vote_kwargs(request):
         "options": form.option_lines(),
         "present_only": data["present_only"],
         "secret": data["secret"],
+        "threshold": data["threshold"] or "simple",
+        "seats": data["seats"] or 1,
+        "results_visibility": data["results_visibility"] or "live",
+        "quorum": data["quorum"],
     }
 
 

@@ -418,3 +418,21 @@ def test_a_mute_or_removal_can_be_undone_and_is_logged(cast, running):
         actions.lift_sanction(cast.steward, meeting=running, member=cast.member, kind="mute")
     with pytest.raises(NotAllowed):
         actions.lift_sanction(cast.member2, meeting=running, member=cast.member, kind="remove")
+
+
+def test_a_floor_vote_can_need_two_thirds(cast):
+    """The console's vote carries the poll's options: threshold, seats, visibility, quorum."""
+    from django.utils import timezone
+
+    from assembly.meetings import actions as meeting_actions
+    from assembly.meetings.models import Meeting
+
+    meeting = Meeting.objects.create(assembly=cast.assembly, title="GA", starts_at=timezone.now())
+    meeting_actions.start_meeting(cast.facilitator, meeting=meeting)
+    link = meeting_actions.open_floor_vote(
+        cast.facilitator, meeting=meeting, question="Amend the bylaws?", method="majority",
+        present_only=False, threshold="two_thirds", results_visibility="after_close", quorum=2,
+    )  # fmt: skip
+    poll = link.poll
+    assert (poll.threshold, poll.results_visibility, poll.quorum) == (
+        "two_thirds", "after_close", 2)  # fmt: skip
