@@ -3,7 +3,6 @@
 import json
 import time
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
@@ -85,7 +84,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._error(_("Too many subscriptions on one page."))
             return
         kind, ident, facet = parsed
-        grant = await database_sync_to_async(live.authorize)(
+        grant = await live.db(live.authorize)(
             kind, self.user, ident, facet, self.token
         )
         if grant is None:
@@ -95,7 +94,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self._had_streams = True
         await self.channel_layer.group_add(live.group_name(stream), self.channel_name)
         if kind.on_join:
-            await database_sync_to_async(kind.on_join)(grant, self.channel_name)
+            await live.db(kind.on_join)(grant, self.channel_name)
         await self._send("subscribed", {"stream": stream})
         await self._send_snapshot(kind, grant)
         if kind.after_change:
@@ -118,7 +117,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 grant = self.grants[stream][0]
             kind = live.parse_stream(stream)[0]
             if kind.on_ping:
-                await database_sync_to_async(kind.on_ping)(grant, self.channel_name)
+                await live.db(kind.on_ping)(grant, self.channel_name)
         if not self.grants and self._had_streams:
             await self.close(code=CLOSE_ACCESS_ENDED)
             return
@@ -151,7 +150,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def _recheck(self, stream):
         kind, ident, facet = live.parse_stream(stream)
-        grant = await database_sync_to_async(live.authorize)(
+        grant = await live.db(live.authorize)(
             kind, self.user, ident, facet, self.token
         )
         if grant is None:
@@ -170,12 +169,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
         kind = live.parse_stream(stream)[0]
         await self.channel_layer.group_discard(live.group_name(stream), self.channel_name)
         if kind.on_leave:
-            await database_sync_to_async(kind.on_leave)(grant, self.channel_name)
+            await live.db(kind.on_leave)(grant, self.channel_name)
         if kind.after_change:
             kind.after_change(grant)
 
     async def _send_snapshot(self, kind, grant):
-        events = await database_sync_to_async(kind.snapshot)(grant)
+        events = await live.db(kind.snapshot)(grant)
         for event_type, data in events:
             await self.send(text_data=live.encode(grant.stream, event_type, data))
 

@@ -66,6 +66,17 @@ def authorize(kind, user, ident, facet, token=None):
 _KINDS: dict[str, StreamKind] = {}
 
 
+def db(fn):
+    """Run a socket's database work off the event loop, in the thread pool.
+
+    Not Django's one thread for synchronous code (`thread_sensitive`), which also serves
+    every page request: a crowd's socket traffic must not queue in front of them.
+    """
+    from channels.db import database_sync_to_async
+
+    return database_sync_to_async(fn, thread_sensitive=False)
+
+
 def register(kind: StreamKind):
     _KINDS[kind.name] = kind
     return kind
@@ -208,9 +219,7 @@ def publish_snapshot(key, build):
             _send(group_name(stream), message)
 
     async def flush(_key):
-        from channels.db import database_sync_to_async
-
-        for stream, event_type, data in await database_sync_to_async(build)():
+        for stream, event_type, data in await db(build)():
             await apublish(stream, event_type, data)
 
     def schedule():

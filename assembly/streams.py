@@ -3,7 +3,6 @@
 
 from datetime import timedelta
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -101,7 +100,7 @@ def _sweep_and_events(assembly_id):
 
 
 async def flush_presence(assembly_id):
-    public, roster = await database_sync_to_async(_sweep_and_events)(assembly_id)
+    public, roster = await live.db(_sweep_and_events)(assembly_id)
     for event_type, data in public:
         await live.apublish(f"assembly:{assembly_id}", event_type, data)
     for event_type, data in roster:
