@@ -104,3 +104,19 @@ def capture_live(django_capture_on_commit_callbacks):
             yield sent
 
     return capture
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_database_sessions(django_db_setup, django_db_blocker):
+    """Browser tests' server processes and socket threads may leave a PostgreSQL session
+    behind for a moment; end them before the test database is dropped."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
