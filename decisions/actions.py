@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from assembly import live
 from assembly.errors import ActionError, NotAllowed
@@ -374,11 +374,15 @@ def hide_comment(actor, *, comment, reason):
 # -- polls ------------------------------------------------------------------------------
 
 DEFAULT_ANSWERS = {
-    "majority": [("yes", _lazy("Yes")), ("no", _lazy("No")), ("abstain", _lazy("Abstain"))],
+    "majority": [
+        ("yes", gettext_lazy("Yes")),
+        ("no", gettext_lazy("No")),
+        ("abstain", gettext_lazy("Abstain")),
+    ],
     "consensus": [
-        ("agree", _lazy("Agree")),
-        ("stand_aside", _lazy("Stand aside")),
-        ("block", _lazy("Block")),
+        ("agree", gettext_lazy("Agree")),
+        ("stand_aside", gettext_lazy("Stand aside")),
+        ("block", gettext_lazy("Block")),
     ],
     "temperature": [(str(n), str(n)) for n in range(6)],
 }

@@ -1,6 +1,6 @@
 from django import forms
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assembly.errors import ActionError
 
@@ -8,23 +8,23 @@ from .models import Poll
 
 
 class ProposalForm(forms.Form):
-    title = forms.CharField(label=_lazy("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
-        label=_lazy("Text"),
+        label=_("Text"),
         max_length=50000,
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_lazy("Markdown: **bold**, *italic*, lists, links."),
+        help_text=_("Markdown: **bold**, *italic*, lists, links."),
     )
 
 
 class AmendmentForm(forms.Form):
     body = forms.CharField(
-        label=_lazy("The text as you propose it"),
+        label=_("The text as you propose it"),
         max_length=50000,
         widget=forms.Textarea(attrs={"rows": 12}),
     )
     rationale = forms.CharField(
-        label=_lazy("Why (optional)"),
+        label=_("Why (optional)"),
         max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -33,69 +33,67 @@ class AmendmentForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label=_lazy("Your comment"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Your comment"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class HideForm(forms.Form):
-    reason = forms.CharField(label=_lazy("Reason (shown in its place)"), max_length=300)
+    reason = forms.CharField(label=_("Reason (shown in its place)"), max_length=300)
 
 
 class PollForm(forms.Form):
-    question = forms.CharField(label=_lazy("Question"), max_length=300)
-    method = forms.ChoiceField(label=_lazy("Method"), choices=Poll.Method.choices)
+    question = forms.CharField(label=_("Question"), max_length=300)
+    method = forms.ChoiceField(label=_("Method"), choices=Poll.Method.choices)
     options = forms.CharField(
-        label=_lazy("Options, one per line"),
+        label=_("Options, one per line"),
         required=False,
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_lazy("For single choice, approval, ranked, score and dot votes."),
+        help_text=_("For single choice, approval, ranked, score and dot votes."),
     )
     threshold = forms.ChoiceField(
-        label=_lazy("Threshold (majority votes)"), choices=Poll.Threshold.choices
+        label=_("Threshold (majority votes)"), choices=Poll.Threshold.choices
     )
     abstentions_in_base = forms.BooleanField(
-        label=_lazy("Abstentions count toward the base"), required=False
+        label=_("Abstentions count toward the base"), required=False
     )
     max_blocks = forms.IntegerField(
-        label=_lazy("Blocks allowed (consensus)"), min_value=0, max_value=1000, initial=0
+        label=_("Blocks allowed (consensus)"), min_value=0, max_value=1000, initial=0
     )
-    seats = forms.IntegerField(label=_lazy("Seats / winners"), min_value=1, max_value=50, initial=1)
+    seats = forms.IntegerField(label=_("Seats / winners"), min_value=1, max_value=50, initial=1)
     min_choices = forms.IntegerField(
-        label=_lazy("Fewest choices (approval, ranked)"), min_value=0, max_value=50, required=False
+        label=_("Fewest choices (approval, ranked)"), min_value=0, max_value=50, required=False
     )
     max_choices = forms.IntegerField(
-        label=_lazy("Most choices (approval, ranked)"), min_value=1, max_value=50, required=False
+        label=_("Most choices (approval, ranked)"), min_value=1, max_value=50, required=False
     )
     score_max = forms.IntegerField(
-        label=_lazy("Highest score (score votes)"), min_value=1, max_value=10, initial=5
+        label=_("Highest score (score votes)"), min_value=1, max_value=10, initial=5
     )
     dots = forms.IntegerField(
-        label=_lazy("Dots per voter (dot votes)"), min_value=1, max_value=100, required=False
+        label=_("Dots per voter (dot votes)"), min_value=1, max_value=100, required=False
     )
-    secret = forms.BooleanField(label=_lazy("Secret ballot"), required=False)
-    results_visibility = forms.ChoiceField(
-        label=_lazy("Show results"), choices=Poll.Visibility.choices
-    )
+    secret = forms.BooleanField(label=_("Secret ballot"), required=False)
+    results_visibility = forms.ChoiceField(label=_("Show results"), choices=Poll.Visibility.choices)
     allow_change = forms.BooleanField(
-        label=_lazy("Voters may change their vote while it is open (named votes)"),
+        label=_("Voters may change their vote while it is open (named votes)"),
         required=False,
     )
     receipts = forms.BooleanField(
-        label=_lazy("Give voters a receipt (not for votes about a person)"), required=False
+        label=_("Give voters a receipt (not for votes about a person)"), required=False
     )
     combine_entered = forms.BooleanField(
-        label=_lazy("Add counts from the room (show of hands)"), required=False, initial=True
+        label=_("Add counts from the room (show of hands)"), required=False, initial=True
     )
     quorum = forms.IntegerField(
-        label=_lazy("Quorum (leave empty for the assembly's rule)"),
+        label=_("Quorum (leave empty for the assembly's rule)"),
         min_value=0,
         max_value=100000,
         required=False,
     )
     closes_at = forms.DateTimeField(
-        label=_lazy("Closes at (leave empty to close by hand)"),
+        label=_("Closes at (leave empty to close by hand)"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -113,12 +111,12 @@ def parse_ballot(poll, post, options):
     if method in ("majority", "consensus", "single"):
         choice = post.get("choice", "")
         if not choice:
-            raise ActionError(_("Choose an answer."))
+            raise ActionError(gettext("Choose an answer."))
         return choice
     if method == "temperature":
         value = post.get("choice", "")
         if not value.isdigit():
-            raise ActionError(_("Choose a level from 0 to 5."))
+            raise ActionError(gettext("Choose a level from 0 to 5."))
         return int(value)
     if method == "approval":
         return post.getlist("choice")
@@ -128,23 +126,23 @@ def parse_ballot(poll, post, options):
             value = post.get(f"rank-{option.key}", "")
             if value:
                 if not value.isdigit():
-                    raise ActionError(_("Ranks must be numbers."))
+                    raise ActionError(gettext("Ranks must be numbers."))
                 ranks.append((int(value), option.key))
         positions = [rank for rank, _key in ranks]
         if len(set(positions)) != len(positions):
-            raise ActionError(_("Give each option a different rank."))
+            raise ActionError(gettext("Give each option a different rank."))
         if not ranks:
-            raise ActionError(_("Rank at least one option."))
+            raise ActionError(gettext("Rank at least one option."))
         return [key for _rank, key in sorted(ranks)]
     values = {}
     for option in options:
         raw = post.get(f"{method}-{option.key}", "").strip()
         if raw:
             if not raw.isdigit():
-                raise ActionError(_("Enter whole numbers."))
+                raise ActionError(gettext("Enter whole numbers."))
             values[option.key] = int(raw)
     if not values:
-        raise ActionError(_("Give at least one option a value."))
+        raise ActionError(gettext("Give at least one option a value."))
     return values
 
 
@@ -153,6 +151,6 @@ def parse_counts(post, keys):
     for key in keys:
         raw = post.get(f"count-{key}", "").strip() or "0"
         if not raw.isdigit():
-            raise ActionError(_("Each count must be a whole number from 0 to 100000."))
+            raise ActionError(gettext("Each count must be a whole number from 0 to 100000."))
         counts[key] = int(raw)
     return counts
