@@ -73,3 +73,18 @@ def test_catalogue_is_up_to_date_with_the_source(tmp_path):
     fresh = polib.pofile(str(work / "locale" / "es" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in fresh.untranslated_entries() + fresh.fuzzy_entries()]
     assert missing == [], f"run `make messages` and translate: {missing}"
+
+
+def test_translation_functions_keep_names_xgettext_knows():
+    """`gettext_lazy as _lazy` hides strings from makemessages: only `_` is allowed."""
+    known = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext",
+             "pgettext_lazy", "gettext_noop"}  # fmt: skip
+    pattern = re.compile(r"from django\.utils\.translation import (\w+) as (\w+)")
+    bad = []
+    for path in ROOT.glob("*/**/*.py"):
+        if ".venv" in path.parts or "tests" in path.parts:
+            continue
+        for original, alias in pattern.findall(path.read_text()):
+            if alias not in known:
+                bad.append(f"{path.relative_to(ROOT)}: {original} as {alias}")
+    assert bad == []
