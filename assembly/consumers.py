@@ -84,9 +84,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._error(_("Too many subscriptions on one page."))
             return
         kind, ident, facet = parsed
-        grant = await live.db(live.authorize)(
-            kind, self.user, ident, facet, self.token
-        )
+        grant = await live.db(live.authorize)(kind, self.user, ident, facet, self.token)
         if grant is None:
             await self._send("subscribe.refused", {"stream": stream})
             return
@@ -150,9 +148,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def _recheck(self, stream):
         kind, ident, facet = live.parse_stream(stream)
-        grant = await live.db(live.authorize)(
-            kind, self.user, ident, facet, self.token
-        )
+        grant = await live.db(live.authorize)(kind, self.user, ident, facet, self.token)
         if grant is None:
             await self._drop(stream)
             await self._send("access.revoked", {"stream": stream})
