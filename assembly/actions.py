@@ -22,18 +22,18 @@ from .text import render_markdown
 DISPLAY_NAME_MAX = 60
 
 
-def _require(actor, permission):
+def require(actor, permission):
     if actor is None or not actor.can(permission):
         raise NotAllowed(_("Your role in this assembly does not allow that."))
 
 
-def _audit(actor, verb, *, target=None, reason="", **detail):
+def audit(actor, verb, *, target=None, reason="", **detail):
     AuditEntry.objects.create(
         assembly_id=actor.assembly_id if actor else target.assembly_id,
         actor=actor,
         verb=verb,
         target=target,
-        reason=reason[:500],
+        reason=(reason or "")[:500],
         detail=detail,
     )
 
@@ -116,7 +116,7 @@ def update_assembly(
     visibility,
     seconds_required=0,
 ):
-    _require(actor, Perm.EDIT_ASSEMBLY)
+    require(actor, Perm.EDIT_ASSEMBLY)
     name = " ".join((name or "").split())
     if not name:
         raise ActionError(_("An assembly needs a name."))
@@ -153,7 +153,7 @@ def update_assembly(
             return assembly
         assembly.description_html = render_markdown(assembly.description)
         assembly.save()
-        _audit(actor, "assembly.updated", fields=changed)
+        audit(actor, "assembly.updated", fields=changed)
         if "description" in changed:
             live.publish(assembly.stream, *streams.description_event(assembly))
         if "member_list_visibility" in changed:
@@ -169,7 +169,7 @@ def update_assembly(
 
 def create_invitation(actor, *, role=Role.MEMBER, max_uses=1, expires_in_days=7, label=""):
     """Returns (invitation, token). The token is shown to the steward once."""
-    _require(actor, Perm.INVITE)
+    require(actor, Perm.INVITE)
     if role not in Role.values:
         raise ActionError(_("Choose a role."))
     if not 1 <= max_uses <= 1000:
@@ -187,19 +187,19 @@ def create_invitation(actor, *, role=Role.MEMBER, max_uses=1, expires_in_days=7,
             expires_at=timezone.now() + timedelta(days=expires_in_days),
             created_by=actor,
         )
-        _audit(actor, "invitation.created", invitation=invitation.pk, role=role, uses=max_uses)
+        audit(actor, "invitation.created", invitation=invitation.pk, role=role, uses=max_uses)
     return invitation, token
 
 
 def revoke_invitation(actor, *, invitation):
-    _require(actor, Perm.INVITE)
+    require(actor, Perm.INVITE)
     if invitation.assembly_id != actor.assembly_id:
         raise NotAllowed(_("Your role in this assembly does not allow that."))
     with transaction.atomic():
         Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
-        _audit(actor, "invitation.revoked", invitation=invitation.pk)
+        audit(actor, "invitation.revoked", invitation=invitation.pk)
 
 
 def find_invitation(token):
@@ -255,7 +255,7 @@ def accept_invitation(user, *, token, display_name):
                 )
         except IntegrityError as exc:
             raise _taken_error() from exc
-        _audit(membership, "member.joined", target=membership, invitation=invitation.pk)
+        audit(membership, "member.joined", target=membership, invitation=invitation.pk)
     return membership
 
 
@@ -280,7 +280,7 @@ def request_to_join(user, *, assembly, display_name, message=""):
 
 
 def decide_join_request(actor, *, join_request, approve):
-    _require(actor, Perm.DECIDE_JOIN_REQUESTS)
+    require(actor, Perm.DECIDE_JOIN_REQUESTS)
     with transaction.atomic():
         request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
         if request.assembly_id != actor.assembly_id:
@@ -300,7 +300,7 @@ def decide_join_request(actor, *, join_request, approve):
             membership = Membership.objects.create(
                 assembly_id=actor.assembly_id, user=request.user, display_name=request.display_name
             )
-        _audit(actor, "join_request.approved" if approve else "join_request.declined",
+        audit(actor, "join_request.approved" if approve else "join_request.declined",
                target=membership, request=request.pk)  # fmt: skip
     return membership
 
@@ -315,7 +315,7 @@ def _target(actor, member):
 
 
 def change_role(actor, *, member, role):
-    _require(actor, Perm.MANAGE_MEMBERS)
+    require(actor, Perm.MANAGE_MEMBERS)
     if role not in Role.values:
         raise ActionError(_("Choose a role."))
     with transaction.atomic():
@@ -327,7 +327,7 @@ def change_role(actor, *, member, role):
         old = member.role
         member.role = role
         member.save(update_fields=["role"])
-        _audit(actor, "member.role_changed", target=member, old=old, new=role)
+        audit(actor, "member.role_changed", target=member, old=old, new=role)
         live.access_changed(member.user_id, member.assembly_id)
     return member
 
@@ -343,7 +343,7 @@ def remove_member(actor, *, member, reason=""):
 
 
 def _end_membership(actor, member, status, reason):
-    _require(actor, Perm.MANAGE_MEMBERS)
+    require(actor, Perm.MANAGE_MEMBERS)
     with transaction.atomic():
         member = _target(actor, member)
         if member.pk == actor.pk:
@@ -355,26 +355,26 @@ def _end_membership(actor, member, status, reason):
         member.status = status
         member.save(update_fields=["status"])
         verb = "member.suspended" if status == Membership.Status.SUSPENDED else "member.removed"
-        _audit(actor, verb, target=member, reason=reason or "")
+        audit(actor, verb, target=member, reason=reason or "")
         live.access_changed(member.user_id, member.assembly_id)
     return member
 
 
 def reinstate_member(actor, *, member):
-    _require(actor, Perm.MANAGE_MEMBERS)
+    require(actor, Perm.MANAGE_MEMBERS)
     with transaction.atomic():
         member = _target(actor, member)
         if member.status == Membership.Status.ACTIVE:
             return member
         member.status = Membership.Status.ACTIVE
         member.save(update_fields=["status"])
-        _audit(actor, "member.reinstated", target=member)
+        audit(actor, "member.reinstated", target=member)
         live.access_changed(member.user_id, member.assembly_id)
     return member
 
 
 def rename_self(actor, *, display_name):
-    _require(actor, Perm.VIEW)
+    require(actor, Perm.VIEW)
     name = _clean_display_name(display_name)
     with transaction.atomic():
         if _name_taken(actor.assembly_id, name, exclude_pk=actor.pk):
@@ -385,12 +385,12 @@ def rename_self(actor, *, display_name):
 
 
 def leave_assembly(actor):
-    _require(actor, Perm.VIEW)
+    require(actor, Perm.VIEW)
     with transaction.atomic():
         member = Membership.objects.select_for_update().get(pk=actor.pk)
         if member.role == Role.STEWARD and not _stewards_left(actor.assembly_id, member):
             raise ActionError(_("You are the last steward. Make someone else a steward first."))
-        _audit(actor, "member.left", target=member)
+        audit(actor, "member.left", target=member)
         member.status = Membership.Status.REMOVED
         member.save(update_fields=["status"])
         live.access_changed(member.user_id, member.assembly_id)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assembly import live
+from assembly.actions import audit, require
 from assembly.errors import ActionError, NotAllowed
 from assembly.models import Membership
 from assembly.roles import Perm
@@ -44,11 +45,6 @@ TITLE_MAX = 200
 BODY_MAX = 50000
 COMMENT_MAX = 10000
 MAX_OPTIONS = 50
-
-
-def _require(actor, permission):
-    if actor is None or not actor.can(permission):
-        raise NotAllowed(_("Your role in this assembly does not allow that."))
 
 
 def _same_assembly(actor, obj):
@@ -105,7 +101,7 @@ def _new_version(actor, proposal, *, title, body, note):
 
 def draft_proposal(actor, *, title, body, group=None):
     """Draft a proposal, optionally on behalf of a working group the author belongs to."""
-    _require(actor, Perm.PROPOSE)
+    require(actor, Perm.PROPOSE)
     title = _text(title, field=_("The title"), maximum=TITLE_MAX)
     body = _text(body, field=_("The text"), maximum=BODY_MAX)
     if group is not None:
@@ -137,7 +133,7 @@ def draft_proposal(actor, *, title, body, group=None):
 
 
 def edit_draft(actor, *, proposal, title, body):
-    _require(actor, Perm.PROPOSE)
+    require(actor, Perm.PROPOSE)
     _same_assembly(actor, proposal)
     title = _text(title, field=_("The title"), maximum=TITLE_MAX)
     body = _text(body, field=_("The text"), maximum=BODY_MAX)
@@ -154,7 +150,7 @@ def edit_draft(actor, *, proposal, title, body):
 
 def second_proposal(actor, *, proposal):
     """Second (co-sign) a proposal: a joint statement is exactly this."""
-    _require(actor, Perm.PROPOSE)
+    require(actor, Perm.PROPOSE)
     _same_assembly(actor, proposal)
     with transaction.atomic():
         proposal = _lock(proposal)
@@ -171,7 +167,7 @@ def second_proposal(actor, *, proposal):
 
 
 def withdraw_second(actor, *, proposal):
-    _require(actor, Perm.PROPOSE)
+    require(actor, Perm.PROPOSE)
     _same_assembly(actor, proposal)
     with transaction.atomic():
         proposal = _lock(proposal)
@@ -185,7 +181,7 @@ def withdraw_second(actor, *, proposal):
 
 
 def open_discussion(actor, *, proposal):
-    _require(actor, Perm.PROPOSE)
+    require(actor, Perm.PROPOSE)
     _same_assembly(actor, proposal)
     with transaction.atomic():
         proposal = _lock(proposal)
@@ -205,7 +201,7 @@ def open_discussion(actor, *, proposal):
 
 
 def withdraw_proposal(actor, *, proposal):
-    _require(actor, Perm.PROPOSE)
+    require(actor, Perm.PROPOSE)
     _same_assembly(actor, proposal)
     with transaction.atomic():
         proposal = _lock(proposal)
@@ -218,7 +214,7 @@ def withdraw_proposal(actor, *, proposal):
 
 
 def table_proposal(actor, *, proposal, note=""):
-    _require(actor, Perm.FACILITATE)
+    require(actor, Perm.FACILITATE)
     _same_assembly(actor, proposal)
     with transaction.atomic():
         proposal = _lock(proposal)
@@ -230,7 +226,7 @@ def table_proposal(actor, *, proposal, note=""):
 
 def reopen_proposal(actor, *, proposal):
     """Take a tabled proposal back into discussion."""
-    _require(actor, Perm.FACILITATE)
+    require(actor, Perm.FACILITATE)
     _same_assembly(actor, proposal)
     with transaction.atomic():
         proposal = _lock(proposal)
@@ -244,7 +240,7 @@ def reopen_proposal(actor, *, proposal):
 
 
 def propose_amendment(actor, *, proposal, body, rationale=""):
-    _require(actor, Perm.PROPOSE)
+    require(actor, Perm.PROPOSE)
     _same_assembly(actor, proposal)
     body = _text(body, field=_("The amended text"), maximum=BODY_MAX)
     rationale = _text(rationale, field=_("The reason"), maximum=5000, required=False)
@@ -279,7 +275,7 @@ def _apply_amendment(actor, amendment, state, note):
 
 def decide_amendment(actor, *, amendment, accept):
     """The proposal's author accepts or declines an amendment."""
-    _require(actor, Perm.PROPOSE)
+    require(actor, Perm.PROPOSE)
     with transaction.atomic():
         amendment = (
             Amendment.objects.select_for_update().select_related("proposal").get(pk=amendment.pk)
@@ -304,7 +300,7 @@ def decide_amendment(actor, *, amendment, accept):
 
 
 def withdraw_amendment(actor, *, amendment):
-    _require(actor, Perm.PROPOSE)
+    require(actor, Perm.PROPOSE)
     with transaction.atomic():
         amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
         if amendment.author_id != actor.pk:
@@ -320,7 +316,7 @@ def withdraw_amendment(actor, *, amendment):
 
 
 def post_comment(actor, *, proposal, body, parent=None):
-    _require(actor, Perm.PROPOSE)
+    require(actor, Perm.PROPOSE)
     _same_assembly(actor, proposal)
     body = _text(body, field=_("A comment"), maximum=COMMENT_MAX)
     if proposal.state not in Proposal.OPEN_STATES:
@@ -350,7 +346,7 @@ def post_comment(actor, *, proposal, body, parent=None):
 
 
 def hide_comment(actor, *, comment, reason):
-    _require(actor, Perm.MODERATE)
+    require(actor, Perm.MODERATE)
     _same_assembly(actor, comment.proposal)
     reason = _text(reason, field=_("The reason"), maximum=300)
     with transaction.atomic():
@@ -360,11 +356,7 @@ def hide_comment(actor, *, comment, reason):
             comment.hidden_by = actor
             comment.hidden_reason = reason
             comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-            from assembly.actions import _audit
-
-            _audit(
-                actor, "comment.hidden", target=comment.author, reason=reason, comment=comment.pk
-            )
+            audit(actor, "comment.hidden", target=comment.author, reason=reason, comment=comment.pk)
             live.publish(
                 f"proposal:{comment.proposal_id}", "comment.hidden", {"comment": comment.pk}
             )
@@ -415,7 +407,7 @@ def open_poll(
 ):
     """Open a vote now. The electorate is frozen: the active members at this moment, or
     `electorate` (membership ids, e.g. the members present at a meeting) among them."""
-    _require(actor, Perm.FACILITATE)
+    require(actor, Perm.FACILITATE)
     question = _text(question, field=_("The question"), maximum=300)
     if method not in tally.METHODS:
         raise ActionError(_("Choose a voting method."))
@@ -548,7 +540,7 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of
     `on_behalf_of`: a member whose vote `actor` holds by proxy (the guards registered by
     meetings check the delegation); the participation records both.
     """
-    _require(actor, Perm.PROPOSE)
+    require(actor, Perm.PROPOSE)
     _same_assembly(actor, poll)
     voter = actor
     if on_behalf_of is not None:
@@ -621,7 +613,7 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of
 
 def enter_counts(actor, *, poll, counts, note=""):
     """Record counts from the room (a show of hands, paper ballots)."""
-    _require(actor, Perm.FACILITATE)
+    require(actor, Perm.FACILITATE)
     _same_assembly(actor, poll)
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
@@ -670,7 +662,7 @@ def count_poll(poll):
 def close_poll(actor, *, poll):
     """Close a vote by hand, or (actor None) because its closing time has passed."""
     if actor is not None:
-        _require(actor, Perm.FACILITATE)
+        require(actor, Perm.FACILITATE)
         _same_assembly(actor, poll)
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)

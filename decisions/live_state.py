@@ -53,11 +53,18 @@ def has_voted(poll, member):
     return Participation.objects.filter(poll=poll, member=member).exists()
 
 
+def _too_few_secret(poll, ballots=None):
+    """A secret poll shows no counts while fewer than five ballots are in."""
+    if not poll.secret:
+        return False
+    return (poll.ballots.count() if ballots is None else ballots) < SECRET_MINIMUM
+
+
 def results_visible(poll, member, voted=None):
     """Whether this member may see the counts of this poll now."""
     if poll.state == Poll.State.CLOSED:
         return True
-    if poll.secret and poll.ballots.count() < SECRET_MINIMUM:
+    if _too_few_secret(poll):
         return False
     if poll.results_visibility == Poll.Visibility.LIVE:
         return True
@@ -66,13 +73,13 @@ def results_visible(poll, member, voted=None):
     return False
 
 
-def results_public(poll):
+def results_public(poll, ballots=None):
     """Whether every member may see the counts now (so they can go to the shared stream)."""
     if poll.state == Poll.State.CLOSED:
         return True
     if poll.results_visibility != Poll.Visibility.LIVE:
         return False
-    return not (poll.secret and poll.ballots.count() < SECRET_MINIMUM)
+    return not _too_few_secret(poll, ballots)
 
 
 def live_counts(poll):
@@ -96,7 +103,9 @@ def poll_events(poll_id):
         "swap": {f"poll-{poll.pk}-turnout": str(turnout)},
     }
     events = [(poll.stream, "poll.tally", data)]
-    wants_counts = results_public(poll) or poll.results_visibility == Poll.Visibility.AFTER_VOTE
+    ballots = poll.ballots.count() if poll.secret else None  # counted once per snapshot
+    public = results_public(poll, ballots)
+    wants_counts = public or poll.results_visibility == Poll.Visibility.AFTER_VOTE
     counts = live_counts(poll) if wants_counts else None
     if counts is not None:
         counted = {
@@ -107,9 +116,9 @@ def poll_events(poll_id):
                 **{f"poll-{poll.pk}-count-{key}": value for key, value in counts.items()},
             },
         }
-        if results_public(poll):
+        if public:
             events[0] = (poll.stream, "poll.tally", counted)
-        elif not (poll.secret and poll.ballots.count() < SECRET_MINIMUM):
+        elif not _too_few_secret(poll, ballots):
             events.append((f"{poll.stream}:results", "poll.tally", counted))
     return events
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assembly import live
+from assembly.actions import require
 from assembly.errors import ActionError, NotAllowed
 from assembly.models import Assembly
 from assembly.roles import Perm
@@ -24,11 +25,6 @@ from .models import ActionItem, ActionUpdate, Decision
 # Meetings register fn(poll) -> meeting title or "" here, so a decision names the
 # meeting it was taken in.
 MEETING_OF_POLL = []
-
-
-def _require(actor, permission):
-    if actor is None or not actor.can(permission):
-        raise NotAllowed(_("Your role in this assembly does not allow that."))
 
 
 def _append(assembly_id, **fields):
@@ -84,7 +80,7 @@ def record_from_poll(actor, *, poll, proposal):
 
 def record_room_decision(actor, *, title, text, how_reached, entered_counts=None, meeting=""):
     """A decision taken in the room without a poll, e.g. by consensus."""
-    _require(actor, Perm.FACILITATE)
+    require(actor, Perm.FACILITATE)
     title = " ".join((title or "").split())[:300]
     text = (text or "").strip()
     how_reached = (how_reached or "").strip()[:500]
@@ -121,7 +117,7 @@ def _clean_counts(counts):
 
 def supersede(actor, *, entry, kind, title, text, how_reached):
     """Record a correction, amendment or repeal of an earlier entry, as a new entry."""
-    _require(actor, Perm.FACILITATE)
+    require(actor, Perm.FACILITATE)
     if entry.assembly_id != actor.assembly_id:
         raise NotAllowed(_("Your role in this assembly does not allow that."))
     if kind not in (Decision.Kind.CORRECTION, Decision.Kind.AMENDMENT, Decision.Kind.REPEAL):
@@ -177,7 +173,7 @@ def export(assembly):
 
 
 def add_action_item(actor, *, decision, what, group=None, assignee=None, due=None):
-    _require(actor, Perm.FACILITATE)
+    require(actor, Perm.FACILITATE)
     if decision.assembly_id != actor.assembly_id:
         raise NotAllowed(_("Your role in this assembly does not allow that."))
     what = " ".join((what or "").split())[:300]

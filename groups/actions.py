@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assembly import live
+from assembly.actions import audit
 from assembly.errors import ActionError, NotAllowed
-from assembly.models import AuditEntry, Membership
+from assembly.models import Membership
 from assembly.text import render_markdown
 
 from .models import Group, GroupMembership, Post, PostRevision, Signup
@@ -42,17 +43,6 @@ def _not_allowed():
 def _require(me, permission, *, group=None, mine=None):
     if not allows(me, permission, group=group, mine=mine):
         raise _not_allowed()
-
-
-def _audit(actor, verb, *, target=None, reason="", **detail):
-    AuditEntry.objects.create(
-        assembly_id=actor.assembly_id,
-        actor=actor,
-        verb=verb,
-        target=target,
-        reason=(reason or "")[:500],
-        detail=detail,
-    )
 
 
 def _mine(me, group, *, lock=False):
@@ -217,7 +207,7 @@ def create_group(
         GroupMembership.objects.bulk_create(
             [GroupMembership(group=group, member=lead, is_lead=True) for lead in found]
         )
-        _audit(me, "group.created", group=group.pk, name=group.name)
+        audit(me, "group.created", group=group.pk, name=group.name)
         _publish(group, "group.created", {"group": group.pk}, board=True)
     return group
 
@@ -242,7 +232,7 @@ def update_group(me, group, *, name, kind, mandate, join_policy, members_may_pos
         group.mandate_html = render_markdown(group.mandate)
         group.revision += 1
         group.save()
-        _audit(me, "group.updated", group=group.pk, name=group.name, fields=changed)
+        audit(me, "group.updated", group=group.pk, name=group.name, fields=changed)
         _publish(group, "group.updated", {"group": group.pk}, board=True)
     return group
 
@@ -347,7 +337,7 @@ def decide_request(me, group, *, target, approve):
         else:
             raise ActionError(_("That person was already removed."))
         verb = "group.request_approved" if approve else "group.request_declined"
-        _audit(me, verb, target=row.member, group=group.pk, name=group.name)
+        audit(me, verb, target=row.member, group=group.pk, name=group.name)
         _bump(group.pk)
         _publish(group, "member.decided", {"group": group.pk})
     return row
@@ -364,7 +354,7 @@ def remove_from_group(me, group, *, target, reason=""):
         row.is_lead = False
         row.save(update_fields=["status", "is_lead"])
         freed = _free_places(group, row.member)
-        _audit(me, "group.member_removed", target=row.member, reason=reason,
+        audit(me, "group.member_removed", target=row.member, reason=reason,
                group=group.pk, name=group.name, signups_withdrawn=len(freed))  # fmt: skip
         _bump(group.pk)
         _publish(group, "member.removed", {"group": group.pk})
@@ -400,7 +390,7 @@ def set_lead(me, group, *, target, lead):
             raise ActionError(_("A group needs at least one lead. Make someone else a lead first."))
         row.is_lead = bool(lead)
         row.save(update_fields=["is_lead"])
-        _audit(me, "group.lead_changed", target=row.member, group=group.pk, name=group.name,
+        audit(me, "group.lead_changed", target=row.member, group=group.pk, name=group.name,
                lead=row.is_lead)  # fmt: skip
         _bump(group.pk)
         _publish(group, "member.lead_changed", {"group": group.pk})
@@ -472,7 +462,7 @@ def edit_post(me, post, *, title, body="", asks="", starts_at=None, place="", wa
         post.edited_at = timezone.now()
         post.save()
         if post.author_id != me.pk:
-            _audit(me, "post.edited", target=post.author, group=group.pk, post=post.pk)
+            audit(me, "post.edited", target=post.author, group=group.pk, post=post.pk)
         _bump(group.pk)
         _publish(group, "post.edited", {"post": post.pk}, board=_on_board(post.kind))
     return post
@@ -486,7 +476,7 @@ def delete_post(me, post, *, reason=""):
             raise ActionError(_("That post was already deleted."))
         if not can_edit_post(me, post, group=group, mine=_mine(me, group)):
             raise _not_allowed()
-        _audit(me, "post.deleted", target=post.author, reason=reason, group=group.pk,
+        audit(me, "post.deleted", target=post.author, reason=reason, group=group.pk,
                post=post.pk, title=post.title)  # fmt: skip
         pk, kind = post.pk, post.kind
         post.delete()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assembly import live, stack
-from assembly.actions import _audit, _require
+from assembly.actions import audit, require
 from assembly.errors import ActionError, NotAllowed
 from assembly.models import Membership
 from assembly.roles import Perm
@@ -71,7 +71,7 @@ def _require_run(actor, meeting):
 
 
 def _require_member(actor, meeting):
-    _require(actor, Perm.VIEW)
+    require(actor, Perm.VIEW)
     if actor.assembly_id != meeting.assembly_id:
         raise NotAllowed(_("Your role in this assembly does not allow that."))
     if is_sanctioned(meeting, actor, Sanction.Kind.REMOVE):
@@ -123,7 +123,7 @@ def _own_member(actor, member_id):
 
 
 def update_settings(actor, *, progressive, count_unregistered, proxies_allowed, max_proxies):
-    _require(actor, Perm.EDIT_ASSEMBLY)
+    require(actor, Perm.EDIT_ASSEMBLY)
     if progressive not in stack.PROGRESSIVE_MODES:
         raise ActionError(_("Choose how the progressive stack works."))
     if not isinstance(max_proxies, int) or not 1 <= max_proxies <= 20:
@@ -136,7 +136,7 @@ def update_settings(actor, *, progressive, count_unregistered, proxies_allowed, 
         found.proxies_allowed = bool(proxies_allowed)
         found.max_proxies = max_proxies
         found.save()
-        _audit(
+        audit(
             actor,
             "meeting.settings_changed",
             progressive=progressive,
@@ -169,7 +169,7 @@ def _meeting_fields(actor, *, title, starts_at, place, call_link, facilitator_id
 def schedule_meeting(
     actor, *, title, starts_at, place="", call_link="", facilitator_ids=(), note_taker_id=None
 ):
-    _require(actor, Perm.FACILITATE)
+    require(actor, Perm.FACILITATE)
     fields, facilitators, note_taker = _meeting_fields(
         actor,
         title=title,
@@ -186,7 +186,7 @@ def schedule_meeting(
             assembly_id=actor.assembly_id, note_taker=note_taker, created_by=actor, **fields
         )
         meeting.facilitators.set(facilitators)
-        _audit(actor, "meeting.scheduled", meeting=meeting.pk, title=meeting.title)
+        audit(actor, "meeting.scheduled", meeting=meeting.pk, title=meeting.title)
         live.publish(actor.assembly.stream, "meeting.scheduled", {"meeting": meeting.pk})
     return meeting
 
@@ -359,7 +359,7 @@ def start_meeting(actor, *, meeting):
         meeting.started_at = timezone.now()
         meeting.save(update_fields=["state", "started_at"])
         _advance(meeting, finish=None)
-        _audit(actor, "meeting.started", meeting=meeting.pk)
+        audit(actor, "meeting.started", meeting=meeting.pk)
         _changed(meeting)
         live.publish(actor.assembly.stream, "meeting.started", {"meeting": meeting.pk})
     return meeting
@@ -412,7 +412,7 @@ def end_meeting(actor, *, meeting):
         meeting.ended_at = timezone.now()
         meeting.current_item = None
         meeting.save(update_fields=["state", "ended_at", "current_item"])
-        _audit(actor, "meeting.ended", meeting=meeting.pk)
+        audit(actor, "meeting.ended", meeting=meeting.pk)
         _changed(meeting)
     return meeting
 
@@ -424,7 +424,7 @@ def regenerate_projector_token(actor, *, meeting):
         meeting = _lock_meeting(meeting)
         meeting.projector_token = new_projector_token()
         meeting.save(update_fields=["projector_token"])
-        _audit(actor, "meeting.projector_reset", meeting=meeting.pk)
+        audit(actor, "meeting.projector_reset", meeting=meeting.pk)
         transaction.on_commit(lambda: streams.revoke_projector(meeting.pk))
     return meeting
 
@@ -900,7 +900,7 @@ def approve_minutes(actor, *, meeting, summary=""):
         meeting.minutes_approved_by = actor
         meeting.minutes_approved_at = timezone.now()
         meeting.save()
-        _audit(actor, "meeting.minutes_approved", meeting=meeting.pk)
+        audit(actor, "meeting.minutes_approved", meeting=meeting.pk)
         live.publish(actor.assembly.stream, "minutes.published", {"meeting": meeting.pk})
     return meeting
 
@@ -926,7 +926,7 @@ def _sanction(actor, meeting, member, kind, reason, verb):
         Hand.objects.filter(item__meeting=meeting, member=member, state=Hand.State.WAITING).update(
             state=Hand.State.REMOVED
         )
-        _audit(actor, verb, target=member, reason=reason, meeting=meeting.pk)
+        audit(actor, verb, target=member, reason=reason, meeting=meeting.pk)
         _changed(meeting)
 
 
@@ -952,7 +952,7 @@ def lift_sanction(actor, *, meeting, member, kind, reason=""):
         deleted, _rows = Sanction.objects.filter(meeting=meeting, member=member, kind=kind).delete()
         if not deleted:
             raise ActionError(_("There is nothing to undo."))
-        _audit(
+        audit(
             actor, "meeting.sanction_lifted", target=member, reason=(reason or "")[:REASON_MAX],
             meeting=meeting.pk, kind=kind,
         )  # fmt: skip
@@ -1001,7 +1001,7 @@ def delegate_vote(actor, *, meeting, delegate):
                 % {"n": rules.max_proxies}
             )
         proxy = Proxy.objects.create(meeting=meeting, delegator=actor, delegate=delegate)
-        _audit(actor, "meeting.proxy_given", target=delegate, meeting=meeting.pk)
+        audit(actor, "meeting.proxy_given", target=delegate, meeting=meeting.pk)
         _changed(meeting)
     return proxy
 
@@ -1012,5 +1012,5 @@ def revoke_delegation(actor, *, meeting):
         deleted, _rows = Proxy.objects.filter(meeting=meeting, delegator=actor).delete()
         if not deleted:
             raise ActionError(_("You have not given your vote to anyone."))
-        _audit(actor, "meeting.proxy_revoked", meeting=meeting.pk)
+        audit(actor, "meeting.proxy_revoked", meeting=meeting.pk)
         _changed(meeting)
