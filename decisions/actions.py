@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -534,6 +534,23 @@ def _receipt_digest(code):
     return hashlib.sha256(code.encode()).hexdigest()
 
 
+def _poll_for_ballot(pk):
+    """The poll, read under a lock that a close must wait for.
+
+    A ballot holds a shared lock on its poll's row from its "is the vote open?" check to
+    its commit; `close_poll` takes the row exclusively. So a close waits for the ballots
+    already past the check (and counts them), and a ballot that arrives during a close
+    waits for it and then reads the poll as closed: every ballot is either counted or
+    refused, never confirmed and left out. Shared locks do not wait for each other, so
+    ballots still go in side by side. SQLite needs no lock: its write transactions
+    (IMMEDIATE) run one at a time.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM decisions_poll WHERE id = %s FOR SHARE", [pk])
+    return Poll.objects.select_related("assembly").get(pk=pk)
+
+
 def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of=None):
     """One member, one vote: the participation row is unique per member and poll.
 
@@ -552,9 +569,9 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of
     if len(key) < 8:
         raise ActionError(_("This ballot form is incomplete. Reload the page and vote again."))
     reason = _text(reason, field=_("The reason"), maximum=2000, required=False)
+    now = timezone.now()  # the ballot's arrival decides whether it is in time
     with transaction.atomic():
-        poll = Poll.objects.select_related("assembly").get(pk=poll.pk)
-        now = timezone.now()
+        poll = _poll_for_ballot(poll.pk)
         existing = Participation.objects.filter(poll=poll, member=voter).first()
         if existing is not None and existing.idempotency_key == key:
             return Cast(poll=poll, repeated=True)
