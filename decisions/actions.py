@@ -4,6 +4,7 @@ and publishes live events on commit."""
 
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -676,6 +677,31 @@ def count_poll(poll):
     return result, len(ballots) + entered_total
 
 
+def _reshuffle_ballots(poll):
+    """Rewrite a secret poll's ballots in a random order, with new random ids, inside the
+    closing transaction.
+
+    Ballots went in one by one as people voted, each in the same transaction as its
+    voter's participation row, so while the vote is open the rows' physical order (SQLite
+    rowid, PostgreSQL ctid), and on PostgreSQL the inserting transaction id (xmin), pair
+    each ballot with a participation. After this, every ballot of the poll was written by
+    one transaction, in an order drawn from the operating system's randomness: nothing
+    stored orders them the way the participations are ordered. (SQLite also overwrites
+    the deleted rows, `secure_delete`; see README on what a copy can still reveal.)
+    """
+    rows = list(poll.ballots.values_list("choice", "reason", "receipt_digest"))
+    secrets.SystemRandom().shuffle(rows)
+    Ballot.objects.filter(poll=poll).delete()
+    Ballot.objects.bulk_create(
+        (
+            Ballot(id=uuid.uuid4(), poll=poll, choice=choice, reason=reason,
+                   receipt_digest=receipt_digest)
+            for choice, reason, receipt_digest in rows
+        ),
+        batch_size=1000,
+    )  # fmt: skip
+
+
 def close_poll(actor, *, poll):
     """Close a vote by hand, or (actor None) because its closing time has passed."""
     if actor is not None:
@@ -687,6 +713,8 @@ def close_poll(actor, *, poll):
             return poll
         if actor is None and (poll.closes_at is None or poll.closes_at > timezone.now()):
             return poll
+        if poll.secret:
+            _reshuffle_ballots(poll)
         result, turnout = count_poll(poll)
         poll.result = result.as_dict()
         poll.result["seed"] = poll.seed
