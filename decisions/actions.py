@@ -46,6 +46,8 @@ TITLE_MAX = 200
 BODY_MAX = 50000
 COMMENT_MAX = 10000
 MAX_OPTIONS = 50
+# A secret vote with fewer ballots than this publishes its outcome only (see `withheld`).
+SECRET_MINIMUM = 5
 
 
 def _same_assembly(actor, obj):
@@ -490,7 +492,8 @@ def open_poll(
             score_max=score_max,
             dots=dots,
             secret=secret,
-            results_visibility=results_visibility,
+            # A secret vote shows only its turnout until the close, whatever was asked.
+            results_visibility=Poll.Visibility.AFTER_CLOSE if secret else results_visibility,
             allow_change=allow_change and not secret,
             receipts=receipts,
             combine_entered=combine_entered and method not in ("irv", "stv", "score", "dots"),
@@ -677,6 +680,24 @@ def count_poll(poll):
     return result, len(ballots) + entered_total
 
 
+def withheld(result):
+    """The published result of a secret vote with fewer than SECRET_MINIMUM ballots: the
+    outcome only. Counts, rounds, ties and room counts would let the few voters (or
+    anyone who knows some of them) work out the others' choices; no ballots file either."""
+    return {
+        "method": result["method"],
+        "options": result["options"],
+        "winners": result["winners"],
+        "passed": result["passed"],
+        "counts": {},
+        "rounds": [],
+        "tie_breaks": [],
+        "ballots_counted": result["ballots_counted"],
+        "details": {},
+        "withheld": True,
+    }
+
+
 def _reshuffle_ballots(poll):
     """Rewrite a secret poll's ballots in a random order, with new random ids, inside the
     closing transaction.
@@ -717,6 +738,8 @@ def close_poll(actor, *, poll):
             _reshuffle_ballots(poll)
         result, turnout = count_poll(poll)
         poll.result = result.as_dict()
+        if poll.secret and poll.ballots.count() < SECRET_MINIMUM:
+            poll.result = withheld(poll.result)
         poll.result["seed"] = poll.seed
         poll.turnout = turnout
         if poll.method == "temperature":

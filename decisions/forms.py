@@ -42,6 +42,14 @@ class HideForm(forms.Form):
     reason = forms.CharField(label=_("Reason (shown in its place)"), max_length=300)
 
 
+# What members will see, said where the vote is set up (also on the meeting console).
+SECRET_HELP = _(
+    "Nobody can see how anyone voted. Until the vote closes, everyone sees only how many "
+    "have voted; if fewer than five vote, only the outcome is published."
+)
+VISIBILITY_HELP = _("A secret vote shows its results only when it closes.")
+
+
 class PollForm(forms.Form):
     question = forms.CharField(label=_("Question"), max_length=300)
     method = forms.ChoiceField(label=_("Method"), choices=Poll.Method.choices)
@@ -74,8 +82,10 @@ class PollForm(forms.Form):
     dots = forms.IntegerField(
         label=_("Dots per voter (dot votes)"), min_value=1, max_value=100, required=False
     )
-    secret = forms.BooleanField(label=_("Secret ballot"), required=False)
-    results_visibility = forms.ChoiceField(label=_("Show results"), choices=Poll.Visibility.choices)
+    secret = forms.BooleanField(label=_("Secret ballot"), required=False, help_text=SECRET_HELP)
+    results_visibility = forms.ChoiceField(
+        label=_("Show results"), choices=Poll.Visibility.choices, help_text=VISIBILITY_HELP
+    )
     allow_change = forms.BooleanField(
         label=_("Voters may change their vote while it is open (named votes)"),
         required=False,

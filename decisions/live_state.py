@@ -14,8 +14,6 @@ from assembly.models import Membership
 
 from .models import Participation, Poll, Proposal
 
-SECRET_MINIMUM = 5  # a secret poll shows no counts while fewer ballots are in
-
 
 def _member(user, assembly_id):
     if not user.is_authenticated:
@@ -53,18 +51,15 @@ def has_voted(poll, member):
     return Participation.objects.filter(poll=poll, member=member).exists()
 
 
-def _too_few_secret(poll, ballots=None):
-    """A secret poll shows no counts while fewer than five ballots are in."""
-    if not poll.secret:
-        return False
-    return (poll.ballots.count() if ballots is None else ballots) < SECRET_MINIMUM
-
-
 def results_visible(poll, member, voted=None):
-    """Whether this member may see the counts of this poll now."""
+    """Whether this member may see the counts of this poll now.
+
+    A secret poll shows only its turnout until it closes, to everyone: counts that moved
+    with each ballot would tell anyone who saw a person vote how they voted.
+    """
     if poll.state == Poll.State.CLOSED:
         return True
-    if _too_few_secret(poll):
+    if poll.secret:
         return False
     if poll.results_visibility == Poll.Visibility.LIVE:
         return True
@@ -73,13 +68,11 @@ def results_visible(poll, member, voted=None):
     return False
 
 
-def results_public(poll, ballots=None):
+def results_public(poll):
     """Whether every member may see the counts now (so they can go to the shared stream)."""
     if poll.state == Poll.State.CLOSED:
         return True
-    if poll.results_visibility != Poll.Visibility.LIVE:
-        return False
-    return not _too_few_secret(poll, ballots)
+    return not poll.secret and poll.results_visibility == Poll.Visibility.LIVE
 
 
 def live_counts(poll):
@@ -103,11 +96,13 @@ def poll_events(poll_id):
         "swap": {f"poll-{poll.pk}-turnout": str(turnout)},
     }
     events = [(poll.stream, "poll.tally", data)]
-    ballots = poll.ballots.count() if poll.secret else None  # counted once per snapshot
-    public = results_public(poll, ballots)
-    wants_counts = public or poll.results_visibility == Poll.Visibility.AFTER_VOTE
-    counts = live_counts(poll) if wants_counts else None
-    if counts is not None:
+    if poll.secret:
+        return events  # turnout only until the close (see results_visible)
+    public = results_public(poll)
+    if public or poll.results_visibility == Poll.Visibility.AFTER_VOTE:
+        counts = live_counts(poll)
+        if counts is None:
+            return events
         counted = {
             **data,
             "counts": counts,
@@ -118,7 +113,7 @@ def poll_events(poll_id):
         }
         if public:
             events[0] = (poll.stream, "poll.tally", counted)
-        elif not _too_few_secret(poll, ballots):
+        else:
             events.append((f"{poll.stream}:results", "poll.tally", counted))
     return events
 

@@ -432,6 +432,14 @@ def poll_ballots(request, slug, pk):
             {"message": _("Ballots are published when the vote closes.")},
             status=403,
         )
+    if (poll.result or {}).get("withheld"):
+        return render(
+            request,
+            "errors/403.html",
+            {"message": _("Fewer than five ballots were cast in this secret vote, so they "
+                          "are not published: only the outcome is.")},
+            status=403,
+        )  # fmt: skip
     if poll.secret:
         rows = ((b.pk, b.choice, None) for b in poll.ballots.order_by("pk"))
     else:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assembly.models import Membership
 from assembly.stack import PROGRESSIVE_MODES
+from decisions.forms import SECRET_HELP, VISIBILITY_HELP
 
 from .models import AgendaItem, Hand, MeetingSettings
 
@@ -104,7 +105,7 @@ class VoteForm(forms.Form):
     present_only = forms.BooleanField(
         label=_("Only members checked in may vote"), required=False, initial=True
     )
-    secret = forms.BooleanField(label=_("Secret ballot"), required=False)
+    secret = forms.BooleanField(label=_("Secret ballot"), required=False, help_text=SECRET_HELP)
     threshold = forms.ChoiceField(
         label=_("Threshold (majority votes)"), choices=(), required=False, initial="simple"
     )
@@ -112,7 +113,11 @@ class VoteForm(forms.Form):
         label=_("Seats / winners"), min_value=1, max_value=50, initial=1, required=False
     )
     results_visibility = forms.ChoiceField(
-        label=_("Show results"), choices=(), required=False, initial="live"
+        label=_("Show results"),
+        choices=(),
+        required=False,
+        initial="live",
+        help_text=VISIBILITY_HELP,
     )
     quorum = forms.IntegerField(
         label=_("Quorum (leave empty for the assembly's rule)"),

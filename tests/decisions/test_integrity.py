@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from assembly.errors import ActionError
 from decisions import actions
-from decisions.live_state import results_visible
 from decisions.models import Ballot, Participation, Poll
 from tests.decisions.conftest import open_vote, vote
 
@@ -98,19 +97,6 @@ def test_a_secret_poll_never_links_ballot_and_voter(cast, proposal):
         cursor.execute("SELECT * FROM decisions_ballot")
         row = cursor.fetchone()
     assert str(cast.member.pk) not in [str(v) for v in row if v is not None][1:2]
-
-
-def test_secret_results_wait_for_five_ballots(cast, proposal):
-    from tests.conftest import join, make_user
-
-    poll_members = [cast.member, cast.member2, cast.steward, cast.facilitator]
-    extra = join(make_user("e@example.org"), cast.assembly, "Extra")
-    poll = open_vote(cast, proposal=proposal, secret=True)
-    for member in poll_members:
-        vote(member, poll, "yes")
-    assert not results_visible(poll, cast.member)
-    vote(extra, poll, "no")
-    assert results_visible(poll, cast.member)
 
 
 def test_a_block_needs_a_reason(cast, proposal):
