@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import live, streams
+from . import idempotency, live, streams
 from .errors import ActionError, NotAllowed
 from .models import Assembly, AuditEntry, Invitation, JoinRequest, Membership
 from .roles import ListVisibility, Perm, Role
@@ -167,8 +167,11 @@ def update_assembly(
 # -- invitations and joining -----------------------------------------------------------
 
 
-def create_invitation(actor, *, role=Role.MEMBER, max_uses=1, expires_in_days=7, label=""):
-    """Returns (invitation, token). The token is shown to the steward once."""
+def create_invitation(
+    actor, *, role=Role.MEMBER, max_uses=1, expires_in_days=7, label="", idempotency_key=None
+):
+    """Returns (invitation, token). The token is shown to the steward once: a repeat of
+    the same form returns the first invitation with token None (only its digest is kept)."""
     require(actor, Perm.INVITE)
     if role not in Role.values:
         raise ActionError(_("Choose a role."))
@@ -177,7 +180,8 @@ def create_invitation(actor, *, role=Role.MEMBER, max_uses=1, expires_in_days=7,
     if not 1 <= expires_in_days <= 90:
         raise ActionError(_("An invitation can last from 1 to 90 days."))
     token = Invitation.new_token()
-    with transaction.atomic():
+
+    def create():
         invitation = Invitation.objects.create(
             assembly_id=actor.assembly_id,
             token_digest=Invitation.digest(token),
@@ -188,7 +192,13 @@ def create_invitation(actor, *, role=Role.MEMBER, max_uses=1, expires_in_days=7,
             created_by=actor,
         )
         audit(actor, "invitation.created", invitation=invitation.pk, role=role, uses=max_uses)
-    return invitation, token
+        return invitation
+
+    with transaction.atomic():
+        invitation = idempotency.once(
+            actor, idempotency_key, "create_invitation", Invitation, create
+        )
+    return invitation, (None if invitation.repeated else token)
 
 
 def revoke_invitation(actor, *, invitation):

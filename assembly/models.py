@@ -357,4 +357,24 @@ class Presence(models.Model):
         return f"{self.membership_id}@{self.assembly_id}"
 
 
+class Submission(models.Model):
+    """A form a member sent that created something, by the idempotency key the form
+    carried: a retry or a second press of the same form finds this row and gets the
+    first answer instead of a second object. Purged after SUBMISSION_DAYS days."""
+
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    action = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "key"], name="submission_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} by {self.member_id}"
+
+
 from .meetings.models import *  # noqa: F401,F403,E402

@@ -118,7 +118,9 @@ def invitations(request, slug):
         form = InvitationForm(request.POST)
         if form.is_valid():
             try:
-                _invitation, token = actions.create_invitation(me, **form.cleaned_data)
+                _invitation, token = actions.create_invitation(
+                    me, **form.cleaned_data, idempotency_key=request.POST.get("idempotency_key")
+                )
             except ActionError as exc:
                 form.add_error(None, exc.message)
                 status = 400

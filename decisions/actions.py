@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assembly import live
+from assembly import idempotency, live
 from assembly.actions import audit, require
 from assembly.errors import ActionError, NotAllowed
 from assembly.models import Membership
@@ -102,7 +102,7 @@ def _new_version(actor, proposal, *, title, body, note):
 # -- proposals --------------------------------------------------------------------------
 
 
-def draft_proposal(actor, *, title, body, group=None):
+def draft_proposal(actor, *, title, body, group=None, idempotency_key=None):
     """Draft a proposal, optionally on behalf of a working group the author belongs to."""
     require(actor, Perm.PROPOSE)
     title = _text(title, field=_("The title"), maximum=TITLE_MAX)
@@ -114,7 +114,8 @@ def draft_proposal(actor, *, title, body, group=None):
             group=group, member=actor, status="active", group__assembly_id=actor.assembly_id
         ).exists():
             raise ActionError(_("You can propose on behalf of a working group you belong to."))
-    with transaction.atomic():
+
+    def create():
         proposal = Proposal.objects.create(
             assembly_id=actor.assembly_id,
             author=actor,
@@ -132,7 +133,10 @@ def draft_proposal(actor, *, title, body, group=None):
             created_by=actor,
         )
         ProposalEvent.objects.create(proposal=proposal, actor=actor, to_state=proposal.state)
-    return proposal
+        return proposal
+
+    with transaction.atomic():
+        return idempotency.once(actor, idempotency_key, "draft_proposal", Proposal, create)
 
 
 def edit_draft(actor, *, proposal, title, body):
@@ -242,12 +246,14 @@ def reopen_proposal(actor, *, proposal):
 # -- amendments -------------------------------------------------------------------------
 
 
-def propose_amendment(actor, *, proposal, body, rationale=""):
+def propose_amendment(actor, *, proposal, body, rationale="", idempotency_key=None):
     require(actor, Perm.PROPOSE)
     _same_assembly(actor, proposal)
     body = _text(body, field=_("The amended text"), maximum=BODY_MAX)
     rationale = _text(rationale, field=_("The reason"), maximum=5000, required=False)
-    with transaction.atomic():
+
+    def create():
+        nonlocal proposal
         proposal = _lock(proposal)
         if proposal.state != Proposal.State.DISCUSSION:
             raise ActionError(_("Amendments can be proposed while the proposal is in discussion."))
@@ -262,7 +268,10 @@ def propose_amendment(actor, *, proposal, body, rationale=""):
             rationale=rationale,
         )
         live.publish(proposal.stream, "amendment.proposed", {"amendment": amendment.pk})
-    return amendment
+        return amendment
+
+    with transaction.atomic():
+        return idempotency.once(actor, idempotency_key, "propose_amendment", Amendment, create)
 
 
 def _apply_amendment(actor, amendment, state, note):
@@ -318,7 +327,7 @@ def withdraw_amendment(actor, *, amendment):
 # -- discussion -------------------------------------------------------------------------
 
 
-def post_comment(actor, *, proposal, body, parent=None):
+def post_comment(actor, *, proposal, body, parent=None, idempotency_key=None):
     require(actor, Perm.PROPOSE)
     _same_assembly(actor, proposal)
     body = _text(body, field=_("A comment"), maximum=COMMENT_MAX)
@@ -331,7 +340,8 @@ def post_comment(actor, *, proposal, body, parent=None):
             raise ActionError(_("That reply does not belong to this proposal."))
         if parent.parent_id is not None:
             parent = parent.parent  # one level of replies: answer in the same thread
-    with transaction.atomic():
+
+    def create():
         comment = Comment.objects.create(
             proposal=proposal,
             author=actor,
@@ -345,7 +355,10 @@ def post_comment(actor, *, proposal, body, parent=None):
             {"comment": comment.pk, "parent": parent.pk if parent else None},
         )
         notify.comment_replied(comment)
-    return comment
+        return comment
+
+    with transaction.atomic():
+        return idempotency.once(actor, idempotency_key, "post_comment", Comment, create)
 
 
 def hide_comment(actor, *, comment, reason):
@@ -407,6 +420,7 @@ def open_poll(
     quorum=None,
     closes_at=None,
     electorate=None,
+    idempotency_key=None,
 ):
     """Open a vote now. The electorate is frozen: the active members at this moment, or
     `electorate` (membership ids, e.g. the members present at a meeting) among them."""
@@ -454,7 +468,9 @@ def open_poll(
         raise ActionError(
             _("These vote settings do not fit together: %(why)s") % {"why": exc}
         ) from exc
-    with transaction.atomic():
+
+    def create():
+        nonlocal amendment, proposal, electorate, quorum
         if amendment is not None:
             amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
             proposal = amendment.proposal
@@ -520,7 +536,10 @@ def open_poll(
             actor.assembly.stream, "poll.opened", {"poll": poll.pk, "question": poll.question}
         )
         notify.poll_opened(poll)
-    return poll
+        return poll
+
+    with transaction.atomic():
+        return idempotency.once(actor, idempotency_key, "open_poll", Poll, create)
 
 
 @dataclass
@@ -632,11 +651,13 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of
     return Cast(poll=poll, receipt=receipt)
 
 
-def enter_counts(actor, *, poll, counts, note=""):
+def enter_counts(actor, *, poll, counts, note="", idempotency_key=None):
     """Record counts from the room (a show of hands, paper ballots)."""
     require(actor, Perm.FACILITATE)
     _same_assembly(actor, poll)
-    with transaction.atomic():
+
+    def create():
+        nonlocal poll
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
         if poll.state != Poll.State.OPEN:
             raise ActionError(_("This vote is closed."))
@@ -656,7 +677,10 @@ def enter_counts(actor, *, poll, counts, note=""):
             poll=poll, counts=clean, note=(note or "")[:300], entered_by=actor
         )
         live_state.tally_changed(poll)
-    return entry
+        return entry
+
+    with transaction.atomic():
+        return idempotency.once(actor, idempotency_key, "enter_counts", EnteredCount, create)
 
 
 def answers(poll):

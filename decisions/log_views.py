@@ -125,6 +125,7 @@ def record_room(request, slug):
             entry = record.record_room_decision(
                 me, title=values["title"], text=values["text"], how_reached=values["how_reached"],
                 entered_counts=counts, meeting=values["meeting"],
+                idempotency_key=request.POST.get("idempotency_key"),
             )  # fmt: skip
         except ActionError as exc:
             messages.error(request, exc.message)
@@ -162,6 +163,7 @@ def supersede(request, slug, sequence):
             me, entry=entry, kind=request.POST.get("kind", ""),
             title=request.POST.get("title", ""), text=request.POST.get("text", "")[:50000],
             how_reached=request.POST.get("how_reached", ""),
+            idempotency_key=request.POST.get("idempotency_key"),
         )  # fmt: skip
     except ActionError as exc:
         messages.error(request, exc.message)
@@ -196,7 +198,7 @@ def add_action(request, slug, sequence):
                 raise ActionError(_("Enter a date.")) from None
         record.add_action_item(
             me, decision=entry, what=request.POST.get("what", ""), group=group,
-            assignee=assignee, due=due,
+            assignee=assignee, due=due, idempotency_key=request.POST.get("idempotency_key"),
         )  # fmt: skip
     except ActionError as exc:
         messages.error(request, exc.message)

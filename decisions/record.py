@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assembly import live
+from assembly import idempotency, live
 from assembly.actions import require
 from assembly.errors import ActionError, NotAllowed
 from assembly.models import Assembly
@@ -78,7 +78,9 @@ def record_from_poll(actor, *, poll, proposal):
     return entry
 
 
-def record_room_decision(actor, *, title, text, how_reached, entered_counts=None, meeting=""):
+def record_room_decision(
+    actor, *, title, text, how_reached, entered_counts=None, meeting="", idempotency_key=None
+):
     """A decision taken in the room without a poll, e.g. by consensus."""
     require(actor, Perm.FACILITATE)
     title = " ".join((title or "").split())[:300]
@@ -89,7 +91,8 @@ def record_room_decision(actor, *, title, text, how_reached, entered_counts=None
     if not how_reached:
         raise ActionError(_("Say how the decision was reached (e.g. consensus, no blocks)."))
     counts = _clean_counts(entered_counts or {})
-    with transaction.atomic():
+
+    def create():
         return _append(
             actor.assembly_id,
             title=title,
@@ -101,6 +104,9 @@ def record_room_decision(actor, *, title, text, how_reached, entered_counts=None
             recorded_by=actor.display_name,
             decided_at=_now(),
         )
+
+    with transaction.atomic():
+        return idempotency.once(actor, idempotency_key, "record_room_decision", Decision, create)
 
 
 def _clean_counts(counts):
@@ -115,7 +121,7 @@ def _clean_counts(counts):
     return clean
 
 
-def supersede(actor, *, entry, kind, title, text, how_reached):
+def supersede(actor, *, entry, kind, title, text, how_reached, idempotency_key=None):
     """Record a correction, amendment or repeal of an earlier entry, as a new entry."""
     require(actor, Perm.FACILITATE)
     if entry.assembly_id != actor.assembly_id:
@@ -126,7 +132,8 @@ def supersede(actor, *, entry, kind, title, text, how_reached):
     text = (text or "").strip()
     if not text:
         raise ActionError(_("Write the corrected text, the amendment, or why it is repealed."))
-    with transaction.atomic():
+
+    def create():
         return _append(
             actor.assembly_id,
             kind=kind,
@@ -138,6 +145,9 @@ def supersede(actor, *, entry, kind, title, text, how_reached):
             recorded_by=actor.display_name,
             decided_at=_now(),
         )
+
+    with transaction.atomic():
+        return idempotency.once(actor, idempotency_key, "supersede", Decision, create)
 
 
 def _in_append_order(assembly):
@@ -172,7 +182,9 @@ def export(assembly):
 # -- follow-through --------------------------------------------------------------------
 
 
-def add_action_item(actor, *, decision, what, group=None, assignee=None, due=None):
+def add_action_item(
+    actor, *, decision, what, group=None, assignee=None, due=None, idempotency_key=None
+):
     require(actor, Perm.FACILITATE)
     if decision.assembly_id != actor.assembly_id:
         raise NotAllowed(_("Your role in this assembly does not allow that."))
@@ -187,14 +199,18 @@ def add_action_item(actor, *, decision, what, group=None, assignee=None, due=Non
         raise ActionError(_("That person is not an active member of this assembly."))
     if due is not None and not isinstance(due, date):
         raise ActionError(_("Enter a date."))
-    with transaction.atomic():
+
+    def create():
         item = ActionItem.objects.create(
             decision=decision, what=what, group=group, assignee=assignee, due=due
         )
         if group is not None:
             notify.group_members(group.pk, decision, item=item)
         live.publish(f"assembly:{actor.assembly_id}", "action.changed", {"item": item.pk})
-    return item
+        return item
+
+    with transaction.atomic():
+        return idempotency.once(actor, idempotency_key, "add_action_item", ActionItem, create)
 
 
 def may_update(actor, item):

@@ -69,7 +69,12 @@ def proposal_new(request, slug):
         try:
             if chosen and group is None:
                 raise ActionError(_("You can propose on behalf of a working group you belong to."))
-            proposal = actions.draft_proposal(me, group=group, **form.cleaned_data)
+            proposal = actions.draft_proposal(
+                me,
+                group=group,
+                **form.cleaned_data,
+                idempotency_key=request.POST.get("idempotency_key"),
+            )
         except ActionError as exc:
             form.add_error(None, exc.message)
         else:
@@ -189,7 +194,12 @@ def amend(request, slug, pk):
     form = AmendmentForm(request.POST or None, initial={"body": proposal.body})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.propose_amendment(me, proposal=proposal, **form.cleaned_data)
+            actions.propose_amendment(
+                me,
+                proposal=proposal,
+                **form.cleaned_data,
+                idempotency_key=request.POST.get("idempotency_key"),
+            )
         except ActionError as exc:
             form.add_error(None, exc.message)
         else:
@@ -239,8 +249,9 @@ def comment_post(request, slug, pk):
             raise Http404
     try:
         comment = actions.post_comment(
-            me, proposal=proposal, body=form.cleaned_data["body"], parent=parent
-        )
+            me, proposal=proposal, body=form.cleaned_data["body"], parent=parent,
+            idempotency_key=request.POST.get("idempotency_key"),
+        )  # fmt: skip
     except ActionError as exc:
         messages.error(request, exc.message)
         return redirect("proposal", slug=slug, pk=pk)
@@ -305,8 +316,9 @@ def poll_new(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             poll = actions.open_poll(
-                me, proposal=proposal, amendment=amendment, **form.as_action_kwargs()
-            )
+                me, proposal=proposal, amendment=amendment, **form.as_action_kwargs(),
+                idempotency_key=request.POST.get("idempotency_key"),
+            )  # fmt: skip
         except ActionError as exc:
             form.add_error(None, exc.message)
         else:
@@ -404,7 +416,10 @@ def poll_counts(request, slug, pk):
     me, poll = queries.access_poll(request.user, slug, pk, Perm.FACILITATE)
     try:
         counts = parse_counts(request.POST, [key for key, _label in actions.answers(poll)])
-        actions.enter_counts(me, poll=poll, counts=counts, note=request.POST.get("note", ""))
+        actions.enter_counts(
+            me, poll=poll, counts=counts, note=request.POST.get("note", ""),
+            idempotency_key=request.POST.get("idempotency_key"),
+        )  # fmt: skip
     except ActionError as exc:
         messages.error(request, exc.message)
     else:

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assembly import live
+from assembly import idempotency, live
 from assembly.actions import audit
 from assembly.errors import ActionError, NotAllowed
 from assembly.models import Membership
@@ -171,7 +171,7 @@ def _clean_post(kind, title, body, asks, starts_at, place, wanted, *, was=None):
 
 def create_group(
     me, *, name, kind, mandate="", join_policy=Group.JoinPolicy.OPEN, members_may_post=False,
-    leads=(),
+    leads=(), idempotency_key=None,
 ):  # fmt: skip
     """A steward starts a working group with one or more leads."""
     _require(me, GroupPerm.CREATE_GROUP)
@@ -181,7 +181,8 @@ def create_group(
         raise ActionError(_("Choose at least one lead."))
     if len(lead_ids) > LEADS_MAX:
         raise ActionError(_("A group can start with at most 20 leads."))
-    with transaction.atomic():
+
+    def create():
         found = list(
             Membership.objects.filter(
                 pk__in=lead_ids, assembly_id=me.assembly_id, status=Membership.Status.ACTIVE
@@ -209,7 +210,10 @@ def create_group(
         )
         audit(me, "group.created", group=group.pk, name=group.name)
         _publish(group, "group.created", {"group": group.pk}, board=True)
-    return group
+        return group
+
+    with transaction.atomic():
+        return idempotency.once(me, idempotency_key, "create_group", Group, create)
 
 
 def update_group(me, group, *, name, kind, mandate, join_policy, members_may_post):
@@ -404,11 +408,24 @@ def _on_board(kind):
     return kind in (Post.Kind.REPORT, Post.Kind.NEED)
 
 
-def create_post(me, group, *, kind, title, body="", asks="", starts_at=None, place="", wanted=None):
+def create_post(
+    me,
+    group,
+    *,
+    kind,
+    title,
+    body="",
+    asks="",
+    starts_at=None,
+    place="",
+    wanted=None,
+    idempotency_key=None,
+):
     """Post an update, a report-back or a need to a group."""
     _require(me, GroupPerm.POST, group=group, mine=_mine(me, group))
     fields = _clean_post(kind, title, body, asks, starts_at, place, wanted)
-    with transaction.atomic():
+
+    def create():
         post = Post.objects.create(
             assembly_id=group.assembly_id,
             group=group,
@@ -420,7 +437,10 @@ def create_post(me, group, *, kind, title, body="", asks="", starts_at=None, pla
         )
         _bump(group.pk)
         _publish(group, "post.created", {"post": post.pk, "kind": kind}, board=_on_board(kind))
-    return post
+        return post
+
+    with transaction.atomic():
+        return idempotency.once(me, idempotency_key, "create_post", Post, create)
 
 
 def edit_post(me, post, *, title, body="", asks="", starts_at=None, place="", wanted=None):

@@ -71,7 +71,9 @@ def group_create(request, slug):
         form = NewGroupForm(request.POST, assembly=me.assembly)
         if form.is_valid():
             try:
-                group = actions.create_group(me, **form.cleaned_data)
+                group = actions.create_group(
+                    me, **form.cleaned_data, idempotency_key=request.POST.get("idempotency_key")
+                )
             except ActionError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -151,7 +153,12 @@ def group_post(request, slug, group):
     form = PostForm(request.POST)
     if form.is_valid():
         try:
-            post = actions.create_post(standing.me, standing.group, **form.cleaned_data)
+            post = actions.create_post(
+                standing.me,
+                standing.group,
+                **form.cleaned_data,
+                idempotency_key=request.POST.get("idempotency_key"),
+            )
         except ActionError as exc:
             form.add_error(None, exc.message)
         else:

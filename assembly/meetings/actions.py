@@ -12,7 +12,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assembly import live, stack
+from assembly import idempotency, live, stack
 from assembly.actions import audit, require
 from assembly.errors import ActionError, NotAllowed
 from assembly.models import Membership
@@ -167,8 +167,9 @@ def _meeting_fields(actor, *, title, starts_at, place, call_link, facilitator_id
 
 
 def schedule_meeting(
-    actor, *, title, starts_at, place="", call_link="", facilitator_ids=(), note_taker_id=None
-):
+    actor, *, title, starts_at, place="", call_link="", facilitator_ids=(), note_taker_id=None,
+    idempotency_key=None,
+):  # fmt: skip
     require(actor, Perm.FACILITATE)
     fields, facilitators, note_taker = _meeting_fields(
         actor,
@@ -181,14 +182,18 @@ def schedule_meeting(
     )
     if starts_at < timezone.now() - timedelta(days=1):
         raise ActionError(_("A new meeting cannot start in the past."))
-    with transaction.atomic():
+
+    def create():
         meeting = Meeting.objects.create(
             assembly_id=actor.assembly_id, note_taker=note_taker, created_by=actor, **fields
         )
         meeting.facilitators.set(facilitators)
         audit(actor, "meeting.scheduled", meeting=meeting.pk, title=meeting.title)
         live.publish(actor.assembly.stream, "meeting.scheduled", {"meeting": meeting.pk})
-    return meeting
+        return meeting
+
+    with transaction.atomic():
+        return idempotency.once(actor, idempotency_key, "schedule_meeting", Meeting, create)
 
 
 def update_meeting(
@@ -220,7 +225,7 @@ def update_meeting(
 
 def add_item(
     actor, *, meeting, title, kind=AgendaItem.Kind.TOPIC, planned_minutes=10,
-    speaker_seconds=120, proposal=None, group=None,
+    speaker_seconds=120, proposal=None, group=None, idempotency_key=None,
 ):  # fmt: skip
     _require_run(actor, meeting)
     if kind not in AgendaItem.Kind.values:
@@ -238,7 +243,9 @@ def add_item(
         title = _("Report-back: %(group)s") % {"group": group.name}
     title = _text(title, field=_("The title"), maximum=TITLE_MAX)
     _check_times(planned_minutes, speaker_seconds)
-    with transaction.atomic():
+
+    def create():
+        nonlocal meeting
         meeting = _lock_meeting(meeting)
         if meeting.state == Meeting.State.ENDED:
             raise ActionError(_("This meeting has ended."))
@@ -256,7 +263,10 @@ def add_item(
             speaker_seconds=speaker_seconds,
         )
         _changed(meeting)
-    return item
+        return item
+
+    with transaction.atomic():
+        return idempotency.once(actor, idempotency_key, "add_item", AgendaItem, create)
 
 
 def _check_times(planned_minutes, speaker_seconds):
@@ -558,7 +568,9 @@ def lower_hand(actor, *, hand):
         _changed(hand.item.meeting)
 
 
-def add_room_hand(actor, *, item, kind=Hand.Kind.REGULAR, member=None, name=""):
+def add_room_hand(
+    actor, *, item, kind=Hand.Kind.REGULAR, member=None, name="", idempotency_key=None
+):
     """A facilitator adds someone who raised a hand in the room."""
     _require_run(actor, item.meeting)
     if kind not in Hand.Kind.values:
@@ -567,7 +579,9 @@ def add_room_hand(actor, *, item, kind=Hand.Kind.REGULAR, member=None, name=""):
         name = _text(name, field=_("The name"), maximum=60)
     elif member.assembly_id != item.meeting.assembly_id or not member.is_active:
         raise ActionError(_("That person is not an active member of this assembly."))
-    with transaction.atomic():
+
+    def create():
+        nonlocal item
         item = _lock_item(item)
         _require_queue_open(item, by_facilitator=True)
         if (
@@ -586,7 +600,10 @@ def add_room_hand(actor, *, item, kind=Hand.Kind.REGULAR, member=None, name=""):
             added_by=actor,
         )
         _changed(item.meeting)
-    return hand
+        return hand
+
+    with transaction.atomic():
+        return idempotency.once(actor, idempotency_key, "add_room_hand", Hand, create)
 
 
 def remove_hand(actor, *, hand):
@@ -729,6 +746,7 @@ def set_queue_open(actor, *, item, is_open):
 def open_floor_vote(
     actor, *, meeting, question, method, options=(), present_only=True, secret=False,
     use_proposal=True, quorum=None, threshold="simple", seats=1, results_visibility="live",
+    idempotency_key=None,
 ):  # fmt: skip
     """Open a poll on the current item; with `present_only`, only members present vote."""
     from decisions import actions as decisions_actions
@@ -748,7 +766,8 @@ def open_floor_vote(
         electorate += list(proxied.values_list("delegator_id", flat=True))
         if not electorate:
             raise ActionError(_("Nobody has checked in yet, so nobody could vote."))
-    with transaction.atomic():
+
+    def create():
         poll = decisions_actions.open_poll(
             actor,
             question=question,
@@ -766,13 +785,16 @@ def open_floor_vote(
             meeting=meeting, item=item, poll=poll, present_only=bool(present_only)
         )
         _changed(meeting)
-    return link
+        return link
+
+    with transaction.atomic():
+        return idempotency.once(actor, idempotency_key, "open_floor_vote", MeetingPoll, create)
 
 
 CARDS = ("agree", "unsure", "disagree")
 
 
-def temperature_check(actor, *, meeting, style="fist", present_only=True):
+def temperature_check(actor, *, meeting, style="fist", present_only=True, idempotency_key=None):
     """A quick non-binding check: fist-to-five (0-5) or agree / unsure / disagree cards."""
     meeting = Meeting.objects.select_related("current_item").get(pk=meeting.pk)
     topic = meeting.current_item.title if meeting.current_item else meeting.title
@@ -781,12 +803,13 @@ def temperature_check(actor, *, meeting, style="fist", present_only=True):
         return open_floor_vote(
             actor, meeting=meeting, question=question, method="temperature",
             present_only=present_only, use_proposal=False, quorum=0,
+            idempotency_key=idempotency_key,
         )  # fmt: skip
     if style == "cards":
         return open_floor_vote(
             actor, meeting=meeting, question=question, method="single",
             options=[_("Agree"), _("Unsure"), _("Disagree")], present_only=present_only,
-            use_proposal=False, quorum=0,
+            use_proposal=False, quorum=0, idempotency_key=idempotency_key,
         )  # fmt: skip
     raise ActionError(_("Choose fist-to-five or cards."))
 
@@ -797,12 +820,14 @@ def _meeting_poll(actor, link):
         raise NotAllowed(_("Only facilitators and stewards can run a vote."))
 
 
-def enter_room_counts(actor, *, link, counts, note=""):
+def enter_room_counts(actor, *, link, counts, note="", idempotency_key=None):
     from decisions import actions as decisions_actions
 
     _meeting_poll(actor, link)
     with transaction.atomic():
-        entry = decisions_actions.enter_counts(actor, poll=link.poll, counts=counts, note=note)
+        entry = decisions_actions.enter_counts(
+            actor, poll=link.poll, counts=counts, note=note, idempotency_key=idempotency_key
+        )
         _changed(link.meeting)
     return entry
 

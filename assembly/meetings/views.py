@@ -110,7 +110,11 @@ def meeting_new(request, slug):
     if request.method == "POST":
         if form.is_valid():
             try:
-                meeting = actions.schedule_meeting(me, **form.as_action_kwargs())
+                meeting = actions.schedule_meeting(
+                    me,
+                    **form.as_action_kwargs(),
+                    idempotency_key=request.POST.get("idempotency_key"),
+                )
             except ActionError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -355,6 +359,7 @@ def add_item(request, slug, pk):
             me, meeting=meeting, title=data["title"], kind=data["kind"],
             planned_minutes=data["planned_minutes"], speaker_seconds=data["speaker_seconds"],
             proposal=data["proposal"], group=data["group"],
+            idempotency_key=request.POST.get("idempotency_key"),
         )  # fmt: skip
     except ActionError as exc:
         return _answer(request, back, error=exc.message)
@@ -407,10 +412,14 @@ def _do(request, me, meeting, do):
             actions.temperature_check(
                 me, meeting=meeting, style=post.get("style", "fist"),
                 present_only=bool(post.get("present_only")),
+                idempotency_key=post.get("idempotency_key"),
             )  # fmt: skip
             return _("The temperature check is open.")
         if do == "open_vote":
-            actions.open_floor_vote(me, meeting=meeting, **_vote_kwargs(request))
+            actions.open_floor_vote(
+                me, meeting=meeting, **_vote_kwargs(request),
+                idempotency_key=post.get("idempotency_key"),
+            )  # fmt: skip
             return _("The vote is open.")
         actions.approve_minutes(me, meeting=meeting, summary=post.get("summary", ""))
         return _("The minutes are approved and published to members.")
@@ -456,7 +465,7 @@ def _do(request, me, meeting, do):
                 raise ActionError(_("That person is not an active member of this assembly."))
         actions.add_room_hand(
             me, item=item, kind=post.get("kind", "regular"), member=member,
-            name=post.get("name", ""),
+            name=post.get("name", ""), idempotency_key=post.get("idempotency_key"),
         )  # fmt: skip
         return _("Added to the queue.")
     if do in ("remove_hand", "move_hand"):
@@ -498,7 +507,10 @@ def _do(request, me, meeting, do):
         link = queries.access_link(meeting, _int(post.get("link")))
         if do == "counts":
             counts = parse_counts(post, [key for key, _label in answers(link.poll)])
-            actions.enter_room_counts(me, link=link, counts=counts, note=post.get("note", ""))
+            actions.enter_room_counts(
+                me, link=link, counts=counts, note=post.get("note", ""),
+                idempotency_key=post.get("idempotency_key"),
+            )  # fmt: skip
             return _("The counts from the room were recorded.")
         if do == "close_vote":
             actions.close_floor_vote(me, link=link)

@@ -116,6 +116,18 @@
     statusEl.classList.toggle("error", !!failed);
   }
 
+  // A form that created something gets a new idempotency key, so that its next use
+  // creates the next thing; a retry of the same submission keeps the key it was sent with.
+  function renewKey(form) {
+    var field = form.querySelector('input[name="idempotency_key"]');
+    if (!field || !window.crypto || !crypto.getRandomValues) return;
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    field.value = Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("js-async") || !window.fetch) return;
@@ -130,6 +142,7 @@
     }).then(function (r) {
       return r.json().catch(function () { return { ok: false, message: "" }; });
     }).then(function (answer) {
+      if (answer.ok) renewKey(form);
       if (!consoleEl) {
         if (answer.ok) location.reload(); else say(answer.message, true);
         return;

@@ -8,6 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from assembly import idempotency
 from decisions import notify
 from decisions.actions import close_due_polls
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             closed = close_due_polls()
             created = notify.due_reminders()
             sent, failed = notify.send_pending()
+            idempotency.purge()
             self.stdout.write(
                 f"closed {len(closed)} votes, {created} reminders, sent {sent}, failed {failed}"
             )

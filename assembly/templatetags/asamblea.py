@@ -1,0 +1,17 @@
+"""Template tags every app's templates use."""
+
+from django import template
+from django.utils.html import format_html
+
+from assembly import idempotency
+
+register = template.Library()
+
+
+@register.simple_tag
+def idempotency_field():
+    """A hidden field with a fresh idempotency key: put it in every form that creates
+    something, so that a second press or a retry creates it once (assembly/idempotency.py)."""
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', idempotency.FIELD, idempotency.new_key()
+    )
