@@ -98,3 +98,42 @@ def online(assembly, membership):
     count = streams.online_count(assembly.pk)
     names = streams.online_names(assembly.pk) if membership.can(Perm.VIEW_MEMBERS) else None
     return {"count": count, "names": names}
+
+
+# -- picking another member -------------------------------------------------------------
+#
+# The assembly chooses who may see its member list. Everywhere a person picks another
+# member (a proxy holder, an action's assignee, a hand from the room, a meeting's
+# note-taker), someone with that right picks from a list; anyone else types the exact
+# display name, and learns nothing about who else is a member.
+
+
+def pickable_members(me):
+    """The active members `me` may pick from a list, or None: type the name instead."""
+    if not me.can(Perm.VIEW_MEMBERS):
+        return None
+    return active_members(me.assembly).order_by("display_name")
+
+
+def picked_member(me, data, field):
+    """The member a form picked in `field` (an id, for those who may see the list) or in
+    `<field>_name` (an exact display name, for anyone): an active member of me's assembly,
+    or None when the form picked no one. A pick that matches no one is refused."""
+    from django.utils.translation import gettext as _
+
+    from .errors import ActionError
+
+    name = " ".join(str(data.get(f"{field}_name") or "").split())[:60]
+    raw = str(data.get(field) or "").strip()
+    found = None
+    if name:
+        found = active_members(me.assembly).filter(display_name__iexact=name).first()
+        if found is None:
+            raise ActionError(_("No active member has that display name. Check the spelling."))
+    elif raw:
+        if not me.can(Perm.VIEW_MEMBERS) or not raw.isascii() or not raw.isdigit():
+            raise ActionError(_("Type the member's display name."))
+        found = active_members(me.assembly).filter(pk=int(raw[:12])).first()
+        if found is None:
+            raise ActionError(_("That person is not an active member of this assembly."))
+    return found

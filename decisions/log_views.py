@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assembly.errors import ActionError, NotAllowed
 from assembly.models import Membership
-from assembly.queries import access_assembly
+from assembly.queries import access_assembly, pickable_members, picked_member
 from assembly.roles import Perm
 
 from . import record
@@ -109,7 +109,7 @@ def decision(request, slug, sequence):
         {"me": me, "assembly": me.assembly, "entry": entry, "items": items,
          "statuses": ActionItem.Status.choices, "kinds": Decision.Kind.choices,
          "groups": Group.objects.filter(assembly=me.assembly).order_by("name"),
-         "members": Membership.objects.filter(assembly=me.assembly, status="active"),
+         "members": pickable_members(me),
          "live_streams": me.assembly.stream},
     )  # fmt: skip
 
@@ -185,12 +185,7 @@ def add_action(request, slug, sequence):
             ).first()
             if group is None:
                 raise ActionError(_("That working group is not in this assembly."))
-        if request.POST.get("assignee", "").isdigit():
-            assignee = Membership.objects.filter(
-                pk=int(request.POST["assignee"]), assembly=me.assembly
-            ).first()
-            if assignee is None:
-                raise ActionError(_("That person is not an active member of this assembly."))
+        assignee = picked_member(me, request.POST, "assignee")
         if request.POST.get("due"):
             try:
                 due = date.fromisoformat(request.POST["due"])

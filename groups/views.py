@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assembly.errors import ActionError, NotAllowed
 from assembly.queries import access_assembly
+from assembly.roles import Perm
 
 from . import actions, queries, streams
 from .forms import EditPostForm, GroupForm, NewGroupForm, PostForm, ReasonForm
@@ -97,7 +98,10 @@ def _group_context(request, standing, post_form=None):
         "group": standing.group,
         "standing": standing,
         "leads": [row for row in members if row.is_lead],
-        "members": members,
+        "member_count": len(members),
+        # Names of everyone in the group: for its leads (who manage it) and for those who
+        # may see the assembly's member list; everyone else sees the leads and a count.
+        "members": members if standing.can_manage or standing.me.can(Perm.VIEW_MEMBERS) else None,
         "posts": _decorate(posts, standing),
         "more": more,
         "older": posts[-1].pk if more and posts else None,

@@ -1,7 +1,9 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assembly.models import Membership
+from assembly.roles import Perm
 from assembly.stack import PROGRESSIVE_MODES
 from decisions.forms import SECRET_HELP, VISIBILITY_HELP
 
@@ -35,10 +37,19 @@ class MeetingForm(forms.Form):
         label=_("Note-taker"), queryset=Membership.objects.none(), required=False
     )
 
-    def __init__(self, *args, assembly, **kwargs):
+    def __init__(self, *args, assembly, me=None, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["facilitators"].queryset = _members(assembly)
-        self.fields["note_taker"].queryset = _members(assembly)
+        choices = _members(assembly)
+        if me is not None and not me.can(Perm.VIEW_MEMBERS):
+            # Without the member list: the assembly's facilitators and stewards (named on
+            # meeting pages anyway), themselves, and whoever the meeting already names.
+            named = [me.pk]
+            if meeting is not None:
+                named += [m.pk for m in meeting.facilitators.all()]
+                named.append(meeting.note_taker_id)
+            choices = choices.filter(Q(role__in=["facilitator", "steward"]) | Q(pk__in=named))
+        self.fields["facilitators"].queryset = choices
+        self.fields["note_taker"].queryset = choices
 
     def as_action_kwargs(self):
         data = self.cleaned_data

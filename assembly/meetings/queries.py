@@ -102,14 +102,23 @@ def attendance_counts(meeting):
     }
 
 
-def attendance_list(meeting):
-    """Every active member with whether they are present: for facilitators only."""
+def present_members(meeting):
+    return active_members(meeting.assembly).filter(
+        pk__in=Attendance.objects.filter(meeting=meeting, present=True).values("member_id")
+    )
+
+
+def attendance_list(meeting, *, everyone=True):
+    """Active members with whether they are present, for those running the meeting:
+    everyone when they may see the member list, otherwise only those present (the people
+    in the room with them)."""
     rows = {
         a.member_id: a
         for a in Attendance.objects.filter(meeting=meeting).select_related("marked_by")
     }
     people = []
-    for member in active_members(meeting.assembly).order_by("display_name"):
+    members = active_members(meeting.assembly) if everyone else present_members(meeting)
+    for member in members.order_by("display_name"):
         row = rows.get(member.pk)
         people.append({"member": member, "present": bool(row and row.present), "row": row})
     return people

@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assembly.errors import ActionError
-from assembly.queries import access_assembly
+from assembly.queries import access_assembly, pickable_members, picked_member
 from assembly.roles import Perm
 
 from . import actions, queries, streams
@@ -105,7 +105,7 @@ def meeting_list(request, slug):
 @require_http_methods(["GET", "POST"])
 def meeting_new(request, slug):
     me = access_assembly(request.user, slug, Perm.FACILITATE)
-    form = MeetingForm(request.POST or None, assembly=me.assembly)
+    form = MeetingForm(request.POST or None, assembly=me.assembly, me=me)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -138,7 +138,9 @@ def meeting_edit(request, slug, pk):
         "facilitators": list(meeting.facilitators.all()),
         "note_taker": meeting.note_taker,
     }
-    form = MeetingForm(request.POST or None, assembly=me.assembly, initial=initial)
+    form = MeetingForm(
+        request.POST or None, assembly=me.assembly, me=me, meeting=meeting, initial=initial
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -188,11 +190,15 @@ def meeting_detail(request, slug, pk):
     rules = actions.settings_for(me.assembly)
     state = queries.live_state(meeting)
     mine = queries.my_state(meeting, me)
-    delegates = []
-    if rules.proxies_allowed and meeting.state != Meeting.State.ENDED and not mine["my_proxy"]:
-        delegates = queries.active_members(me.assembly).exclude(pk=me.pk).order_by("display_name")
+    offer_proxy = (
+        rules.proxies_allowed and meeting.state != Meeting.State.ENDED and not mine["my_proxy"]
+    )
+    delegates = pickable_members(me)
+    if delegates is not None:
+        delegates = delegates.exclude(pk=me.pk)
     context = _base(
         me, meeting, **state, **mine, rules=rules, hand_kinds=HAND_KINDS, delegates=delegates,
+        offer_proxy=offer_proxy,
         can_run=actions.can_run(me, meeting),
         can_take_notes=actions.can_take_notes(me, meeting),
     )  # fmt: skip
@@ -246,9 +252,7 @@ def proxy(request, slug, pk):
         if request.POST.get("revoke"):
             actions.revoke_delegation(me, meeting=meeting)
             return _answer(request, back, message=_("Your vote is yours again."))
-        delegate = Membership.objects.filter(
-            assembly=me.assembly, pk=_int(request.POST.get("delegate"))
-        ).first()
+        delegate = picked_member(me, request.POST, "delegate")
         if delegate is None:
             raise ActionError(_("Choose the member who will vote for you."))
         actions.delegate_vote(me, meeting=meeting, delegate=delegate)
@@ -302,6 +306,25 @@ def proxy_vote(request, slug, pk, link_pk, delegator_pk):
 # -- the facilitator's console -----------------------------------------------------------
 
 
+def _console_member(me, post, *, shown, any_status=False):
+    """The member a console form acts on. By id: anyone, for those who may see the member
+    list; otherwise only someone this console already shows them by name (`shown`: who is
+    present, who was muted). By exact display name (`member_name`): anyone."""
+    if post.get("member_name"):
+        return picked_member(me, post, "member")
+    if not post.get("member"):
+        return None
+    pk = _int(post.get("member"))
+    if me.can(Perm.VIEW_MEMBERS):
+        shown = Membership.objects.filter(assembly=me.assembly)
+        if not any_status:
+            shown = shown.filter(status=Membership.Status.ACTIVE)
+    member = shown.filter(assembly=me.assembly, pk=pk).first()
+    if member is None:
+        raise ActionError(_("That person is not an active member of this assembly."))
+    return member
+
+
 def _console_context(me, meeting):
     state = queries.live_state(meeting)
     from decisions.actions import answers
@@ -310,7 +333,7 @@ def _console_context(me, meeting):
         link.answers = answers(link.poll)
     return {
         **state,
-        "attendance_list": queries.attendance_list(meeting),
+        "attendance_list": queries.attendance_list(meeting, everyone=me.can(Perm.VIEW_MEMBERS)),
         "rules": actions.settings_for(me.assembly),
         "sanctions": Sanction.objects.filter(meeting=meeting).select_related("member", "by"),
         "links": meeting.polls.select_related("poll").order_by("-pk"),
@@ -331,7 +354,7 @@ def console(request, slug, pk):
         me, meeting, **_console_context(me, meeting), item_form=ItemForm(assembly=me.assembly),
         vote_form=VoteForm(initial={"question": meeting.current_item.title
                                     if meeting.current_item else ""}),
-        projector_url=projector_url, members=queries.active_members(me.assembly),
+        projector_url=projector_url, members=pickable_members(me),
     )  # fmt: skip
     return render(request, "meetings/console.html", context)
 
@@ -458,11 +481,7 @@ def _do(request, me, meeting, do):
                 speaker_seconds=_int(post.get("speaker_seconds")),
             )  # fmt: skip
             return _("Saved.")
-        member = None
-        if post.get("member"):
-            member = queries.active_members(me.assembly).filter(pk=_int(post["member"])).first()
-            if member is None:
-                raise ActionError(_("That person is not an active member of this assembly."))
+        member = _console_member(me, post, shown=Membership.objects.none())
         actions.add_room_hand(
             me, item=item, kind=post.get("kind", "regular"), member=member,
             name=post.get("name", ""), idempotency_key=post.get("idempotency_key"),
@@ -476,16 +495,17 @@ def _do(request, me, meeting, do):
         actions.move_hand(me, hand=found, position=_int(post.get("position")))
         return _("Moved in the queue.")
     if do in ("unmute", "unremove"):
-        member = Membership.objects.filter(assembly=me.assembly, pk=_int(post.get("member")))
-        member = member.first()
+        sanctioned = Sanction.objects.filter(meeting=meeting).values("member_id")
+        member = _console_member(
+            me, post, shown=Membership.objects.filter(pk__in=sanctioned), any_status=True
+        )
         if member is None:
             raise ActionError(_("That person is not a member of this assembly."))
         kind = Sanction.Kind.MUTE if do == "unmute" else Sanction.Kind.REMOVE
         actions.lift_sanction(me, meeting=meeting, member=member, kind=kind)
         return _("Undone.")
     if do in ("present", "absent", "mute", "remove"):
-        member = Membership.objects.filter(assembly=me.assembly, pk=_int(post.get("member")))
-        member = member.first()
+        member = _console_member(me, post, shown=queries.present_members(meeting))
         if member is None:
             raise ActionError(_("That person is not a member of this assembly."))
         if do in ("present", "absent"):

@@ -57,6 +57,15 @@ def test_a_group_of_another_assembly_is_not_found(crew, need):
 
 
 def test_members_and_leads_are_shown_to_assembly_members_only(crew):
+    """Leads are named to every member; the rest of the group only to those who may see
+    the assembly's member list (facilitators and stewards by default) and to its leads."""
+    page = client_for(crew, "member").get(G).content.decode()
+    assert "Marta" in page and "Joaquín" not in page
+    for who in ["facilitator", "steward", "lead"]:
+        page = client_for(crew, who).get(G).content.decode()
+        assert "Marta" in page and "Joaquín" in page
+    crew.assembly.member_list_visibility = "members"
+    crew.assembly.save()
     page = client_for(crew, "member").get(G).content.decode()
     assert "Marta" in page and "Joaquín" in page
     for who in ["anonymous", "nobody", "other", "suspended"]:

@@ -184,7 +184,13 @@ def test_settings_page(cast):
 def test_proxy_forms(cast, running):
     actions.update_settings(cast.steward, progressive="off", count_unregistered=False,
                             proxies_allowed=True, max_proxies=1)  # fmt: skip
-    client_for(cast, "member").post(url(running, "proxy/"), {"delegate": cast.member2.pk})
+    member = client_for(cast, "member")
+    # Without the member list (plain members, by default) the delegate is named, not picked.
+    page = member.get(url(running)).content.decode()
+    assert 'name="delegate_name"' in page and "Luz" not in page
+    refused = member.post(url(running, "proxy/"), {"delegate": cast.member2.pk}, follow=True)
+    assert "Type the member&#x27;s display name." in refused.content.decode()
+    member.post(url(running, "proxy/"), {"delegate_name": " luz "})
     actions.check_in(cast.member2, meeting=running)
     link = actions.open_floor_vote(cast.facilitator, meeting=running, question="Q",
                                    method="majority")  # fmt: skip
