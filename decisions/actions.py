@@ -35,6 +35,15 @@ from .models import (
     Second,
 )
 
+# People counted in the room who are entitled besides the electorate: meetings register
+# fn(poll) -> how many people without an account are present at the poll's meeting.
+ROOM_ENTITLED = []
+
+
+def room_entitled(poll):
+    return sum(fn(poll) for fn in ROOM_ENTITLED)
+
+
 # Seams for other parts (meetings): each guard(actor, poll, voter) may raise ActionError
 # to refuse a ballot (e.g. a member who delegated their vote); each close hook(poll) runs
 # inside the closing transaction (e.g. to snapshot who was present).
@@ -602,6 +611,15 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of
             raise ActionError(_("This vote is closed. Your ballot was not counted."))
         if not Elector.objects.filter(poll=poll, member=voter).exists():
             raise ActionError(_("Only members when this vote opened can vote in it."))
+        if poll.room_counted and existing is None:
+            entitled = poll.electorate_size + room_entitled(poll)
+            if poll.participations.count() + poll.room_counted >= entitled:
+                raise ActionError(
+                    _(
+                        "Everyone entitled to this vote has been counted already, in the room "
+                        "or here. If you were counted in the room, your vote is in."
+                    )
+                )
         for guard in BALLOT_GUARDS:
             guard(actor, poll, voter)
         params = poll.tally_params()
@@ -673,9 +691,23 @@ def enter_counts(actor, *, poll, counts, note="", idempotency_key=None):
         unknown = set(counts) - set(keys)
         if unknown:
             raise ActionError(_("Those counts do not match this vote's options."))
+        room = 0 if poll.method == "approval" else sum(clean.values())
+        here = poll.participations.count()
+        entitled = poll.electorate_size + room_entitled(poll)
+        if here + room > entitled:
+            raise ActionError(
+                _(
+                    "The room counts add up to %(room)d, but only %(left)d more people can be "
+                    "counted: %(entitled)d are entitled and %(here)d voted here."
+                )
+                % {"room": room, "left": max(0, entitled - here), "entitled": entitled,
+                   "here": here}
+            )  # fmt: skip
         entry = EnteredCount.objects.create(
             poll=poll, counts=clean, note=(note or "")[:300], entered_by=actor
         )
+        poll.room_counted = room
+        poll.save(update_fields=["room_counted"])
         live_state.tally_changed(poll)
         return entry
 
@@ -761,6 +793,23 @@ def close_poll(actor, *, poll):
         if poll.secret:
             _reshuffle_ballots(poll)
         result, turnout = count_poll(poll)
+        poll.ballots_here = poll.ballots.count()
+        poll.room_entitled = room_entitled(poll)
+        if turnout > poll.entitled:
+            # Members voted here after the room was counted, or fewer people without an
+            # account are present now: the counts cannot all be right. Nothing is published
+            # until a facilitator corrects the room counts.
+            if actor is None:
+                return poll
+            raise ActionError(
+                _(
+                    "%(here)d voted here and %(room)d were counted in the room: %(total)d, "
+                    "more than the %(entitled)d entitled. Correct the room counts, then close "
+                    "the vote."
+                )
+                % {"here": poll.ballots_here, "room": turnout - poll.ballots_here,
+                   "total": turnout, "entitled": poll.entitled}
+            )  # fmt: skip
         poll.result = result.as_dict()
         if poll.secret and poll.ballots.count() < SECRET_MINIMUM:
             poll.result = withheld(poll.result)
@@ -821,5 +870,7 @@ def close_due_polls():
     closed = []
     due = Poll.objects.filter(state=Poll.State.OPEN, closes_at__lte=timezone.now())
     for poll in due:
-        closed.append(close_poll(None, poll=poll))
+        poll = close_poll(None, poll=poll)
+        if poll.state == Poll.State.CLOSED:
+            closed.append(poll)
     return closed

@@ -259,7 +259,14 @@ class Poll(models.Model):
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # turnout = ballots cast here + people counted in the room (the latest entered counts;
+    # for approval those are approvals, not people, and are not in the turnout).
     turnout = models.PositiveIntegerField(default=0)
+    room_counted = models.PositiveIntegerField(default=0)
+    # Set at the close: the ballots cast here, and how many people without an account
+    # (counted in a meeting's room) were entitled besides the electorate.
+    ballots_here = models.PositiveIntegerField(null=True, blank=True)
+    room_entitled = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
     result = models.JSONField(null=True, blank=True)
 
@@ -290,6 +297,12 @@ class Poll(models.Model):
     @property
     def is_open(self):
         return self.accepting_at(timezone.now())
+
+    @property
+    def entitled(self):
+        """Everyone who could be counted: the electorate and, for a meeting's vote, the
+        people without an account in the room."""
+        return self.electorate_size + self.room_entitled
 
     @property
     def is_ranked(self):

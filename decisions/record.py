@@ -63,7 +63,7 @@ def record_from_poll(actor, *, poll, proposal):
         result=result,
         entered_counts=(result.get("details") or {}).get("entered") or {},
         turnout=poll.turnout,
-        electorate=poll.electorate_size,
+        electorate=poll.entitled,
         quorum=poll.quorum,
         quorum_met=poll.turnout >= poll.quorum,
         outcome=poll.outcome,

@@ -369,6 +369,9 @@ def _poll_context(me, poll, **extra):
         "result": poll.result,
         "latest_entered": latest,
         "turnout": poll.participations.count(),
+        "entitled": poll.entitled
+        if poll.state == Poll.State.CLOSED
+        else poll.electorate_size + actions.room_entitled(poll),
         "live_streams": " ".join(streams),
         "idempotency_key": secrets.token_urlsafe(16),
         "my_choice": my_choice,

@@ -860,11 +860,20 @@ def snapshot_electorate(poll):
     link = MeetingPoll.objects.filter(poll=poll).select_related("meeting").first()
     if link is None:
         return
-    link.entitled = poll.electorate_size
+    link.entitled = poll.entitled
     link.present = len(present_ids(link.meeting)) + link.meeting.unregistered_present
     link.voted = poll.turnout
     link.save(update_fields=["entitled", "present", "voted"])
     _changed(link.meeting)
+
+
+def room_entitled(poll):
+    """decisions hook: people without an account present at the meeting of a poll, who
+    may be counted in the room besides the members entitled to vote."""
+    link = MeetingPoll.objects.filter(poll=poll).select_related("meeting").first()
+    if link is None or not settings_for(link.meeting.assembly).count_unregistered:
+        return 0
+    return link.meeting.unregistered_present
 
 
 def ballot_guard(actor, poll, voter):

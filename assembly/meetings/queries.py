@@ -184,6 +184,13 @@ def live_state(meeting):
         .order_by("-pk")
     )
     open_votes = [link for link in links if link.poll.state == "open"]
+    extra = (
+        meeting.unregistered_present
+        if actions.settings_for(meeting.assembly).count_unregistered
+        else 0
+    )
+    for link in open_votes:
+        link.entitled_now = link.poll.electorate_size + extra
     published = next((link for link in links if link.published), None)
     result_labels = {}
     if published is not None:

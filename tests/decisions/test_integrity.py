@@ -108,6 +108,10 @@ def test_a_block_needs_a_reason(cast, proposal):
 
 
 def test_entered_counts_combine_with_electronic_ballots(cast, proposal):
+    from tests.conftest import join, make_user
+
+    for i in range(10):  # members who vote by a show of hands
+        join(make_user(f"hands{i}@example.org"), cast.assembly, f"Hands {i}")
     poll = open_vote(cast, proposal=proposal, quorum=10)
     vote(cast.member, poll, "yes")
     vote(cast.member2, poll, "no")

@@ -121,6 +121,9 @@ def test_console_runs_a_whole_item(cast, running):
     panel = client.get(url(running, "console/panel/")).content.decode()
     assert "Doña Carmen" in client.get(url(running, "console/")).content.decode()
     assert "Call the next speaker" in panel
+    actions.update_settings(cast.steward, progressive="off", count_unregistered=True,
+                            proxies_allowed=False, max_proxies=1)  # fmt: skip
+    client.post(act, {"do": "unregistered", "count": "8"})  # at the door, without accounts
     client.post(act, {"do": "open_vote", "question": "Adopt?", "method": "majority",
                       "present_only": "on"})  # fmt: skip
     link = MeetingPoll.objects.get()
