@@ -44,6 +44,10 @@ def room_entitled(poll):
     return sum(fn(poll) for fn in ROOM_ENTITLED)
 
 
+# Why someone is not in a poll's electorate, when another part froze it (meetings: only
+# those checked in): fn(poll, voter) -> a message, or None.
+NOT_ELECTOR_REASONS = []
+
 # Seams for other parts (meetings): each guard(actor, poll, voter) may raise ActionError
 # to refuse a ballot (e.g. a member who delegated their vote); each close hook(poll) runs
 # inside the closing transaction (e.g. to snapshot who was present).
@@ -610,7 +614,11 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of
         if not poll.accepting_at(now):
             raise ActionError(_("This vote is closed. Your ballot was not counted."))
         if not Elector.objects.filter(poll=poll, member=voter).exists():
-            raise ActionError(_("Only members when this vote opened can vote in it."))
+            reasons = (why(poll, voter) for why in NOT_ELECTOR_REASONS)
+            raise ActionError(
+                next((r for r in reasons if r), None)
+                or _("Only people who were members when this vote opened can vote in it.")
+            )
         if poll.room_counted and existing is None:
             entitled = poll.electorate_size + room_entitled(poll)
             if poll.participations.count() + poll.room_counted >= entitled:

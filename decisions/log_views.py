@@ -26,7 +26,7 @@ from assembly.models import Membership
 from assembly.queries import access_assembly, pickable_members, picked_member
 from assembly.roles import Perm
 
-from . import record
+from . import queries, record
 from .models import (
     ActionItem,
     CalendarFeed,
@@ -110,6 +110,8 @@ def decision(request, slug, sequence):
          "statuses": ActionItem.Status.choices, "kinds": Decision.Kind.choices,
          "groups": Group.objects.filter(assembly=me.assembly).order_by("name"),
          "members": pickable_members(me),
+         "reasons": queries.ballot_reasons(entry.poll) if entry.poll_id else None,
+         "poll": entry.poll,
          "live_streams": me.assembly.stream},
     )  # fmt: skip
 

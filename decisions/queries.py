@@ -116,3 +116,31 @@ def home_counts(assembly):
     return Proposal.objects.filter(assembly=assembly).aggregate(
         open=Count("pk", filter=Q(state__in=Proposal.OPEN_STATES)),
     )
+
+
+def ballot_reasons(poll):
+    """The reasons voters gave (a block needs one; others are optional), shown with the
+    result once the vote has closed: with the voter's name in a named vote, without it in
+    a secret one (sorted by text, so their order says nothing). None while open, and for a
+    secret vote that publishes its outcome only."""
+    from .actions import answers
+
+    if poll.state != Poll.State.CLOSED or (poll.result or {}).get("withheld"):
+        return None
+    labels = dict(answers(poll))
+    ballots = poll.ballots.exclude(reason="")
+    if not poll.secret:
+        ballots = ballots.select_related("participation__member")
+    rows = []
+    for ballot in ballots:
+        voter = None
+        if not poll.secret:
+            participation = getattr(ballot, "participation", None)
+            voter = participation.member.display_name if participation else None
+        choice = ballot.choice
+        rows.append({
+            "voter": voter,
+            "choice": labels.get(choice, "") if isinstance(choice, str) else "",
+            "reason": ballot.reason,
+        })  # fmt: skip
+    return sorted(rows, key=lambda r: (r["voter"] or "", r["reason"]))

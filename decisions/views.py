@@ -367,6 +367,7 @@ def _poll_context(me, poll, **extra):
         "results_visible": visible,
         "counts": counts,
         "result": poll.result,
+        "reasons": queries.ballot_reasons(poll),
         "latest_entered": latest,
         "turnout": poll.participations.count(),
         "entitled": poll.entitled

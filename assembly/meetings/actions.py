@@ -867,6 +867,17 @@ def snapshot_electorate(poll):
     _changed(link.meeting)
 
 
+def not_elector_reason(poll, voter):
+    """decisions hook: why a member may not vote in a meeting's present-only vote."""
+    link = MeetingPoll.objects.filter(poll=poll).first()
+    if link is None or not link.present_only:
+        return None
+    return _(
+        "Only members checked in when this vote opened can vote in it (and those whose vote "
+        "they held)."
+    )
+
+
 def room_entitled(poll):
     """decisions hook: people without an account present at the meeting of a poll, who
     may be counted in the room besides the members entitled to vote."""

@@ -105,7 +105,13 @@ class SettingsForm(forms.ModelForm):
 
 
 class VoteForm(forms.Form):
-    question = forms.CharField(label=_("Question"), max_length=300)
+    # Filled with the current item's title; follows the item live (static/js/meetings.js)
+    # until the facilitator edits it.
+    question = forms.CharField(
+        label=_("Question"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"data-follows-item": "1"}),
+    )
     method = forms.ChoiceField(label=_("Method"), choices=())
     options = forms.CharField(
         label=_("Options, one per line (for choices, ranking, scores, dots)"),

@@ -67,6 +67,7 @@ def meeting_events(meeting_id, only=None):
             "now": state["now_ms"],
             "state": meeting.state,
             "item": meeting.current_item_id,
+            "item_title": state["current"].title if state["current"] else "",
             "speaker": state["speaker"].pk if state["speaker"] else None,
             "speaker_ends": state["speaker_ends"],
             "item_ends": state["item_ends"],

@@ -94,11 +94,23 @@
   }
   if (panel) panel.addEventListener("focusout", function () { if (again) setTimeout(refreshPanel, 50); });
 
+  // The console's "open a vote" question follows the item under discussion, unless the
+  // facilitator has written their own.
+  var question = document.querySelector("input[data-follows-item]");
+  if (question) question.dataset.filled = question.value;
+  function followItem(data) {
+    if (!question || typeof data.item_title !== "string") return;
+    if (question.value !== question.dataset.filled) return; // edited by hand: leave it
+    question.value = data.item_title;
+    question.dataset.filled = data.item_title;
+  }
+
   document.addEventListener("live:event", function (event) {
     var message = event.detail || {};
     if (message.type !== "meeting.state") return;
     var data = message.data || {};
     setOffset(data.now);
+    followItem(data);
     // The meeting started or ended: the page's forms change, so load it afresh.
     var page = document.querySelector(".meeting[data-state]");
     if (page && data.state && data.state !== page.dataset.state) { location.reload(); return; }

@@ -243,7 +243,7 @@ def test_floor_vote_present_only_with_snapshot_and_publish(cast, running):
     )  # fmt: skip
     assert link.poll.electorate_size == 2
     decisions.cast_ballot(cast.member, poll=link.poll, choice="yes", idempotency_key="k" * 10)
-    with pytest.raises(ActionError, match="Only members"):
+    with pytest.raises(ActionError, match="Only members checked in"):
         decisions.cast_ballot(cast.steward, poll=link.poll, choice="no",
                               idempotency_key="s" * 10)  # fmt: skip
     actions.enter_room_counts(cast.facilitator, link=link, counts={"yes": 3, "no": 1})
