@@ -90,6 +90,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         self.grants[stream] = (grant, time.monotonic())
         self._had_streams = True
+        live.watching(stream, +1)
         await self.channel_layer.group_add(live.group_name(stream), self.channel_name)
         if kind.on_join:
             await live.db(kind.on_join)(grant, self.channel_name)
@@ -127,8 +128,17 @@ class LiveConsumer(AsyncWebsocketConsumer):
         """Forward a broadcast to this socket if it holds a grant for the stream. No
         database work here: grants are revoked at once by `live.access` events and
         re-checked on the socket's heartbeat."""
-        if event["stream"] in self.grants:
+        stream = event["stream"]
+        if stream in self.grants:
+            live.stream_changed(stream)
             await self.send(text_data=event["text"])
+
+    async def live_resync(self, event):
+        """Redis was away and events may have been missed: send every stream this socket
+        shows afresh (the browser keeps whichever is newest by its sequence number)."""
+        live.streams_resynced()
+        for stream, (grant, _checked) in list(self.grants.items()):
+            await self._send_snapshot(live.parse_stream(stream)[0], grant)
 
     async def live_user(self, event):
         """An event for this person only (their own group)."""
@@ -162,6 +172,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def _drop(self, stream):
         grant, _checked = self.grants.pop(stream)
+        live.watching(stream, -1)
         kind = live.parse_stream(stream)[0]
         await self.channel_layer.group_discard(live.group_name(stream), self.channel_name)
         if kind.on_leave:
@@ -170,7 +181,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             kind.after_change(grant)
 
     async def _send_snapshot(self, kind, grant):
-        events = await live.db(kind.snapshot)(grant)
+        events = await live.snapshot_events(kind, grant)
         for event_type, data in events:
             await self.send(text_data=live.encode(grant.stream, event_type, data))
 

@@ -17,10 +17,12 @@ The database is the truth and the channel layer only a courier: if it is down, t
 write still stands and the event is dropped with a warning.
 """
 
+import asyncio
 import contextvars
 import json
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 
 from asgiref.sync import async_to_sync
@@ -54,6 +56,9 @@ class StreamKind:
     # A kind that admits a secret token instead of (or besides) a session, e.g. the room's
     # projector: authorize is then called with token= (from the socket's ?token= address).
     takes_token: bool = False
+    # The snapshot depends on the stream's name only (not on who asks): built once and
+    # shared by every socket that joins until the stream changes (see snapshot_events).
+    shared_snapshot: bool = False
 
 
 def authorize(kind, user, ident, facet, token=None):
@@ -75,6 +80,94 @@ def db(fn):
     from channels.db import database_sync_to_async
 
     return database_sync_to_async(fn, thread_sensitive=False)
+
+
+# -- snapshots for joining sockets --------------------------------------------------------
+#
+# A crowd opening one meeting must not build its snapshot once per socket. For a kind with
+# `shared_snapshot`, the first socket to join builds it and every socket that joins while
+# it is being built, or later while nothing changed, gets the same events. Any event on
+# the stream, a resync, the last local socket leaving, or SNAPSHOT_TTL seconds make the
+# next joiner build it afresh. Kept per event loop (per process in a server).
+
+SNAPSHOT_TTL = 10.0
+
+
+class _SnapshotCache:
+    def __init__(self):
+        self.entries = {}  # stream -> (built_at, generation, events)
+        self.building = {}  # stream -> (task, generation)
+        self.generation = {}  # stream -> int, bumped by every change
+        self.watchers = {}  # stream -> sockets of this process subscribed
+
+
+_snapshot_caches = {}
+
+
+def _snapshot_cache():
+    loop = asyncio.get_running_loop()
+    cache = _snapshot_caches.get(loop)
+    if cache is None:
+        for old in [lp for lp in _snapshot_caches if lp.is_closed()]:
+            del _snapshot_caches[old]
+        cache = _snapshot_caches[loop] = _SnapshotCache()
+    return cache
+
+
+def stream_changed(stream):
+    """An event for `stream` reached this process: its cached snapshot is stale."""
+    cache = _snapshot_cache()
+    cache.generation[stream] = cache.generation.get(stream, 0) + 1
+    cache.entries.pop(stream, None)
+
+
+def streams_resynced():
+    """Events may have been missed (Redis was away): forget every cached snapshot."""
+    cache = _snapshot_cache()
+    for stream in list(cache.entries):
+        stream_changed(stream)
+
+
+def watching(stream, delta):
+    """A socket of this process joined (+1) or left (-1) `stream`."""
+    cache = _snapshot_cache()
+    count = cache.watchers.get(stream, 0) + delta
+    if count > 0:
+        cache.watchers[stream] = count
+    else:
+        # Nobody here hears its events any more, so nothing would tell the cache it changed.
+        cache.watchers.pop(stream, None)
+        stream_changed(stream)
+
+
+async def snapshot_events(kind, grant):
+    """The [(type, data)] a socket joining `grant.stream` receives first."""
+    if not kind.shared_snapshot:
+        return await db(kind.snapshot)(grant)
+    cache = _snapshot_cache()
+    stream = grant.stream
+    generation = cache.generation.get(stream, 0)
+    entry = cache.entries.get(stream)
+    if entry and entry[1] == generation and time.monotonic() - entry[0] < SNAPSHOT_TTL:
+        return entry[2]
+    building = cache.building.get(stream)
+    if building is None or building[1] != generation:
+        built_at = time.monotonic()
+        task = asyncio.get_running_loop().create_task(db(kind.snapshot)(grant))
+        building = cache.building[stream] = (task, generation)
+
+        def done(task, stream=stream, generation=generation, built_at=built_at):
+            if cache.building.get(stream, (None,))[0] is task:
+                del cache.building[stream]
+            if (
+                not task.cancelled()
+                and task.exception() is None
+                and cache.generation.get(stream, 0) == generation
+            ):
+                cache.entries[stream] = (built_at, generation, task.result())
+
+        task.add_done_callback(done)
+    return await asyncio.shield(building[0])
 
 
 def register(kind: StreamKind):
@@ -107,10 +200,26 @@ def encode(stream, event_type, data):
 
 
 def _send(group, message):
+    """Hand an event to the channel layer. In a server, from a request's or socket's thread,
+    the hand-off is scheduled on the server's event loop and not waited for: a request
+    never waits on the courier. Elsewhere (commands, tests) it is sent before returning."""
+    loop = _main_loop()
+    if loop is not None:
+        loop.call_soon_threadsafe(_spawn, asend(group, message), context=contextvars.Context())
+        return
     try:
         async_to_sync(get_channel_layer().group_send)(group, message)
     except Exception:  # the courier is down; the write itself stands
         log.warning("live: could not deliver to %s", group, exc_info=True)
+
+
+_background = set()
+
+
+def _spawn(coroutine):
+    task = asyncio.get_running_loop().create_task(coroutine)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
 
 
 async def asend(group, message):
@@ -183,6 +292,19 @@ class Coalescer:
 _snapshots = Coalescer(delay=0.25)
 
 
+def _cache_call(name, *args, default=None):
+    """The shared cache, for coordination between workers. Its backend answers from this
+    process's memory while Redis is away (assembly/cache.py); anything else it raises is
+    a reason to act alone, never to fail a write."""
+    from django.core.cache import cache
+
+    try:
+        return getattr(cache, name)(*args)
+    except Exception:
+        log.warning("live: the shared cache failed; acting alone", exc_info=True)
+        return default
+
+
 def _main_loop():
     """The server's event loop, when called from a sync view or consumer thread."""
     import os
@@ -196,9 +318,17 @@ def _main_loop():
 
 
 def _in_process_layer():
-    from channels.layers import InMemoryChannelLayer
+    """Whether sockets can only be in this process (the embedded default's layer)."""
+    return not getattr(get_channel_layer(), "cross_process", False)
 
-    return isinstance(get_channel_layer(), InMemoryChannelLayer)
+
+# How long a worker holds a stream's broadcast window for all workers: long enough to
+# cover the delay, short enough that a worker that died holding it delays nothing long.
+GATE_SECONDS = 3
+
+
+def _gate(key):
+    return f"live:snapshot:{key}"
 
 
 def publish_snapshot(key, build):
@@ -207,6 +337,12 @@ def publish_snapshot(key, build):
     `build()` (sync, may query) returns [(stream, type, data)]; it runs at most a few
     times a second per `key` however many writes land, and always after the last write,
     so the last broadcast is exact. Outside a server (commands, tests) it runs at once.
+
+    Across workers (several processes sharing Redis), one broadcast per window in all:
+    the first write of a window takes a gate in the shared cache and its worker builds and
+    sends after the delay; writes elsewhere in the window find the gate taken and leave it
+    to that worker. The gate is released *before* the build reads the database, so a write
+    that found it taken committed before that read: the last broadcast is still exact.
     """
 
     def send_now():
@@ -218,18 +354,27 @@ def publish_snapshot(key, build):
             }
             _send(group_name(stream), message)
 
+    shared = not _in_process_layer()
+
+    def release_and_build():
+        if shared:
+            _cache_call("delete", _gate(key))
+        return build()
+
     async def flush(_key):
-        for stream, event_type, data in await db(build)():
+        for stream, event_type, data in await db(release_and_build)():
             await apublish(stream, event_type, data)
 
     def schedule():
         loop = _main_loop()
         if loop is None:
-            if _in_process_layer():
+            if not shared:
                 return  # no server loop here, so no socket could receive it
             send_now()
-        else:
-            # A fresh context: the caller's (a sync thread's) must not leak into the task.
-            loop.call_soon_threadsafe(_snapshots.request, key, flush, context=contextvars.Context())
+            return
+        if shared and not _cache_call("add", _gate(key), 1, GATE_SECONDS, default=True):
+            return  # another worker (or this one) broadcasts this window, after this write
+        # A fresh context: the caller's (a sync thread's) must not leak into the task.
+        loop.call_soon_threadsafe(_snapshots.request, key, flush, context=contextvars.Context())
 
     transaction.on_commit(schedule)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from . import live
-from .models import Membership, Presence
+from .models import Assembly, Membership, Presence
 from .roles import Perm
 
 presence_coalescer = live.Coalescer(delay=0.5)
@@ -65,11 +65,11 @@ def presence_events(assembly_id, facet):
 
 
 def snapshot(grant):
+    """The same for everyone who may open the stream (shared between joining sockets)."""
     facet = "roster" if grant.stream.endswith(":roster") else None
     events = presence_events(grant.assembly_id, facet)
     if facet is None:
-        membership = Membership.objects.select_related("assembly").get(pk=grant.membership_id)
-        events.insert(0, description_event(membership.assembly))
+        events.insert(0, description_event(Assembly.objects.get(pk=grant.assembly_id)))
     return events
 
 
@@ -122,5 +122,6 @@ live.register(
         on_leave=on_leave,
         on_ping=on_ping,
         after_change=presence_changed,
+        shared_snapshot=True,
     )
 )

@@ -123,30 +123,54 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"].get("NAME"):
     # Likewise on PostgreSQL: concurrent test runs get their own test database.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A bounded pool per worker (psycopg's, through Django): every request and socket
+    # borrows a connection for the moment it needs one and gives it back, so a crowd
+    # waits for a connection instead of opening hundreds and hitting PostgreSQL's
+    # max_connections. W workers need W x DB_POOL_MAX_SIZE (+ a few for the timer and
+    # manage.py) under max_connections (100 by default); see README, "Scaling out".
+    pool_max = int(os.environ.get("DB_POOL_MAX_SIZE", "20"))
+    if pool_max > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "2")),
+            "max_size": pool_max,
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "30")),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "assembly.User"
 
 # Channels and cache: in-memory by default, Redis when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Each worker delivers to its own sockets; Redis pub/sub carries each broadcast once
+    # to every other worker (assembly/layers.py). Publishing gives up after
+    # REDIS_TIMEOUT seconds, so no request waits on a hung Redis.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "assembly.layers.RedisLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "url": REDIS_URL,
                 "prefix": os.environ.get("CHANNELS_PREFIX", "asamblea"),
+                "publish_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.25")),
             },
         }
     }
+    # Rate limits, the per-person socket cap and the workers' broadcast windows. While
+    # Redis is down or hung, each worker answers from its own memory (assembly/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "assembly.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "asamblea"),
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.25")),
+            },
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "assembly.layers.InMemoryLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "assembly.layers.LocalLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Sessions live in the database so that a steward's removal can end them at once.

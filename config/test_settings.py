@@ -22,3 +22,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The browser tests' server process points at the test database by this variable.
 if os.environ.get("ASAMBLEA_TEST_DB_NAME"):
     DATABASES["default"]["NAME"] = os.environ["ASAMBLEA_TEST_DB_NAME"]
+
+# The suite's own process opens database connections from many short-lived threads and
+# event loops (race tests, socket tests) that end without handing a pooled connection
+# back, which would drain a pool; it connects directly. Server processes started by the
+# tests (tests/servers.py sets ASAMBLEA_TEST_DB_NAME) keep the pool, as production does.
+if not os.environ.get("ASAMBLEA_TEST_DB_NAME"):
+    DATABASES["default"].get("OPTIONS", {}).pop("pool", None)

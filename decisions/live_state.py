@@ -142,5 +142,6 @@ def snapshot_poll(grant):
 
 
 live.register(live.StreamKind(name="proposal", authorize=authorize_proposal,
-                              snapshot=snapshot_proposal))  # fmt: skip
-live.register(live.StreamKind(name="poll", authorize=authorize_poll, snapshot=snapshot_poll))
+                              snapshot=snapshot_proposal, shared_snapshot=True))  # fmt: skip
+live.register(live.StreamKind(name="poll", authorize=authorize_poll, snapshot=snapshot_poll,
+                              shared_snapshot=True))  # fmt: skip

@@ -69,5 +69,7 @@ def board_stream(assembly_id):
     return f"board:{assembly_id}"
 
 
-live.register(live.StreamKind(name="group", authorize=authorize_group, snapshot=snapshot_group))
-live.register(live.StreamKind(name="board", authorize=authorize_board, snapshot=snapshot_board))
+live.register(live.StreamKind(name="group", authorize=authorize_group, snapshot=snapshot_group,
+                              shared_snapshot=True))  # fmt: skip
+live.register(live.StreamKind(name="board", authorize=authorize_board, snapshot=snapshot_board,
+                              shared_snapshot=True))  # fmt: skip

@@ -20,10 +20,12 @@ def free_port():
 
 
 class Server:
-    def __init__(self, port=None):
+    def __init__(self, port=None, env=None):
+        """`env`: extra environment for the server process (e.g. another REDIS_URL)."""
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
+        self.extra_env = env or {}
 
     def start(self):
         env = {
@@ -32,6 +34,7 @@ class Server:
             "ASAMBLEA_TEST_DB_NAME": str(connection.settings_dict["NAME"]),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
         }
         self.log = open(ROOT / f".daphne-{self.port}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(

@@ -122,5 +122,11 @@ def snapshot(grant):
 
 
 live.register(
-    live.StreamKind(name="meeting", authorize=authorize, snapshot=snapshot, takes_token=True)
+    live.StreamKind(
+        name="meeting",
+        authorize=authorize,
+        snapshot=snapshot,
+        takes_token=True,
+        shared_snapshot=True,
+    )  # fmt: skip
 )

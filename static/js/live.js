@@ -17,7 +17,12 @@
   var socket = null;
   var attempt = 0;
   var pingTimer = null;
+  var settledTimer = null;
   var ended = false;
+  // A socket counts as healthy once it has stayed open this long; only then does the next
+  // reconnect start again from the shortest delay. A server that accepts and drops at
+  // once therefore sees the delay keep growing, as it should.
+  var SETTLED_MS = 15000;
 
   function showStatus(text) {
     if (!status) return;
@@ -54,7 +59,8 @@
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + url);
     socket.addEventListener("open", function () {
-      attempt = 0;
+      clearTimeout(settledTimer);
+      settledTimer = setTimeout(function () { attempt = 0; }, SETTLED_MS);
       showStatus("");
       body.dataset.live = "open";
       streams.forEach(function (stream) {
@@ -76,6 +82,7 @@
     });
     socket.addEventListener("close", function (event) {
       clearInterval(pingTimer);
+      clearTimeout(settledTimer);
       body.dataset.live = "closed";
       if (ended || event.code === 4403) {
         ended = true;
@@ -83,7 +90,10 @@
         return;
       }
       showStatus(status && status.dataset.reconnecting);
-      var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
+      // Spread out: when a worker restarts, its whole room reconnects at once. The first
+      // try comes after 0.5 to 3 s, then up to 6, 12, 24 and 30 s, each at a random point.
+      var ceiling = Math.min(30000, 3000 * Math.pow(2, attempt));
+      var delay = 500 + Math.random() * (ceiling - 500);
       attempt += 1;
       setTimeout(connect, delay);
     });

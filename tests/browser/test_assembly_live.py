@@ -74,3 +74,27 @@ def test_a_suspended_member_is_cut_off_at_once(cast, server, browser):
     expect(member.locator("#live-status")).to_contain_text("no longer have access")
     member.reload()
     expect(member.locator("h1")).to_have_text("Not found")
+
+
+def test_a_server_that_drops_sockets_at_once_sees_the_delay_grow(cast, server, browser):
+    """A socket accepted and closed at once (an overloaded or broken server) must not be
+    retried at a steady pace: the delay grows until a socket has stayed open a while.
+
+    How checked: when the delay started again from the shortest after every opening, this
+    page retried one to three times a second (14 handshakes in 9 s)."""
+    import time
+
+    member = log_in(browser, server, "member@example.org", PASSWORD)
+    handshakes = []
+
+    def drop(ws):
+        # Accepted (the page sees it open and subscribes), then dropped on the first answer.
+        handshakes.append(time.monotonic())
+        upstream = ws.connect_to_server()
+        upstream.on_message(lambda _message: ws.close(code=1011, reason="overloaded"))
+
+    member.route_web_socket("**/ws/live/**", drop)
+    member.goto(f"{server.url}/a/eastside/")
+    member.wait_for_timeout(9000)
+    # 0.5-3 s, then 0.5-6 s, then 0.5-12 s: at most five tries fit in nine seconds.
+    assert 2 <= len(handshakes) <= 5, handshakes

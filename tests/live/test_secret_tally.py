@@ -34,7 +34,7 @@ from tests.meetings.conftest import meeting, running  # noqa: F401  (fixtures)
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EARLIER = ["yes", "no", "yes", "abstain", "no"]  # five ballots, then the one that differs
-QUIET = 0.4
+QUIET = 0.6  # longer than a coalesced broadcast's delay (0.25 s), through Redis too
 
 
 async def settled():
@@ -125,6 +125,7 @@ async def one_run(cast, running, voters, last, first_id):  # noqa: F811
     assert (await projector.connect())[0]
     await subscribe(projector, f"meeting:{running.pk}:projector")
     sockets["projector"] = projector
+    await asyncio.sleep(1.0)  # presence is broadcast 0.5 s after people arrive
     for ws in sockets.values():
         await drain(ws)  # snapshots and presence as everyone arrives
 
