@@ -6,6 +6,7 @@ and a person with an account who belongs to none.
 """
 
 import json
+import os
 from contextlib import contextmanager
 from types import SimpleNamespace
 from unittest import mock
@@ -120,3 +121,44 @@ def _no_stray_database_sessions(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+# -- races that only PostgreSQL can prove ---------------------------------------------------
+
+REQUIRE_POSTGRES = "ASAMBLEA_REQUIRE_POSTGRES"
+
+
+def _on_postgres():
+    from django.conf import settings
+
+    return "postgresql" in settings.DATABASES["default"]["ENGINE"]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    config._postgres_only = [item for item in items if item.get_closest_marker("postgres")]
+
+
+def pytest_runtest_setup(item):
+    """A race marked `postgres` runs everywhere, but proves its point only on PostgreSQL
+    (SQLite serialises whole write transactions). When the run asks for PostgreSQL
+    (CI's second pass sets ASAMBLEA_REQUIRE_POSTGRES=1), such a test fails rather than
+    passing on another database."""
+    marked = item.get_closest_marker("postgres")
+    if marked and os.environ.get(REQUIRE_POSTGRES) and not _on_postgres():
+        pytest.fail(
+            f"{REQUIRE_POSTGRES} is set but the database is not PostgreSQL: "
+            "set DATABASE_URL=postgres://... so that this race is really tested",
+            pytrace=False,
+        )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    marked = getattr(config, "_postgres_only", [])
+    if marked and not _on_postgres():
+        terminalreporter.write_line(
+            f"NOTE: ran without PostgreSQL. {len(marked)} race tests (marked postgres) ran on "
+            "SQLite, which serialises writers, so they prove nothing about concurrency here. "
+            "Run again with DATABASE_URL=postgres://... (CI's second pass does).",
+            yellow=True,
+            bold=True,
+        )
