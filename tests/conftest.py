@@ -13,7 +13,9 @@ from unittest import mock
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from assembly import live
 from assembly.models import Assembly, Membership, User
@@ -105,6 +107,16 @@ def capture_live(django_capture_on_commit_callbacks):
             yield sent
 
     return capture
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english():
+    """A request leaves its language active on the thread (LocaleMiddleware activates,
+    nothing deactivates); a test that calls actions after a Spanish page would otherwise
+    get Spanish messages depending on which test ran before it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session", autouse=True)
