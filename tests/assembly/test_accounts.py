@@ -80,4 +80,3 @@ def test_language_form_refuses_nonsense_and_foreign_redirects(client, db):
     response = client.post("/language/", {"language": "klingon", "next": "https://evil.example/"})
     assert response.status_code == 302
     assert response["Location"] == "/"
-

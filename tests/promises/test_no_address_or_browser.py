@@ -56,9 +56,8 @@ def test_no_page_or_form_stores_an_address_or_a_browser(cast):
     # The counters that slow down password guessing, then a real login.
     for _ in range(3):
         visitor.post("/accounts/login/", {"login": "member@example.org", "password": "wrong"})
-    assert visitor.post(
-        "/accounts/login/", {"login": "member@example.org", "password": PASSWORD}
-    ).status_code == 302
+    login = {"login": "member@example.org", "password": PASSWORD}
+    assert visitor.post("/accounts/login/", login).status_code == 302
     # Someone new signs up through an invitation and verifies their email.
     _invitation, token = assembly_actions.create_invitation(cast.steward)
     newcomer = Client(**BROWSER)
