@@ -64,7 +64,7 @@ def test_no_page_or_form_stores_an_address_or_a_browser(cast):
     newcomer.get(f"/i/{token}/")
     newcomer.post(
         "/accounts/signup/",
-        {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        {"email": "probe.signup@example.org", "password1": PASSWORD, "password2": PASSWORD},
     )
     confirm = re.search(r"https?://testserver(/accounts/confirm-email/\S+)", mail.outbox[-1].body)
     newcomer.post(confirm.group(1))
