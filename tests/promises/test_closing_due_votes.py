@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from decisions.models import Decision, Poll
 from tests.conftest import client_for
-from tests.decisions.conftest import open_vote, proposal, vote  # noqa: F401  (fixture)
+from tests.decisions.conftest import open_vote, vote
 
 
 @pytest.fixture
-def overdue(cast, proposal):  # noqa: F811
+def overdue(cast, proposal):
     """A secret vote with receipts on a proposal, three ballots in, its closing time just
     passed, and nothing has closed it."""
     poll = open_vote(cast, proposal=proposal, secret=True, receipts=True, quorum=3,

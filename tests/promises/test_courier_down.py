@@ -16,7 +16,7 @@ from django.test import override_settings
 
 from decisions.models import Comment, Participation
 from tests.conftest import client_for
-from tests.decisions.conftest import open_vote, proposal  # noqa: F401  (fixture)
+from tests.decisions.conftest import open_vote
 
 
 def closed_port():
@@ -49,7 +49,10 @@ def test_a_ballot_counts_when_the_courier_is_down(
 
 
 def test_a_comment_and_a_settings_change_stand_when_the_courier_is_down(
-    cast, proposal, courier_down, django_capture_on_commit_callbacks  # noqa: F811
+    cast,
+    proposal,
+    courier_down,
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True) as published:
         comment = client_for(cast, "member2").post(

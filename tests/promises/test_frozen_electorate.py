@@ -20,7 +20,6 @@ from assembly.meetings.models import MeetingPoll
 from decisions import actions as decisions
 from decisions.models import Participation, Poll
 from tests.conftest import client_for, join, make_user
-from tests.meetings.conftest import meeting, running  # noqa: F401  (fixtures)
 
 REFUSED = "Only members when this vote opened can vote in it."
 VOTE_FORM = {"method": "majority", "threshold": "simple", "max_blocks": "0", "seats": "1",
@@ -106,7 +105,7 @@ def ballot(member, poll, choice):
 
 
 @pytest.mark.parametrize("way", list(WAYS))
-def test_the_electorate_is_the_one_when_the_vote_opened(cast, running, way):  # noqa: F811
+def test_the_electorate_is_the_one_when_the_vote_opened(cast, running, way):
     opens, present_only, answer = WAYS[way]
     meetings.check_in(cast.member, meeting=running)  # Ana is in the room; Luz is not yet
     poll = opens(cast, running)

@@ -1,9 +1,8 @@
 """The privacy page (/privacy/) and the README's privacy defaults, line by line, where no
 other test already holds them (tests/PROMISES.md says which test holds which line).
 
-Checked: a session age of three weeks, a logout that keeps the session row, presence
-rows kept after the socket leaves, allauth's user sessions app installed, and a phone
-field on Membership each fail here.
+Checked: a session age of three weeks, presence rows kept after the socket leaves,
+allauth's user sessions app installed, and a phone field on Membership each fail here.
 """
 
 from datetime import timedelta
@@ -41,7 +40,7 @@ def test_a_login_session_lasts_at_most_two_weeks_and_ends_at_logout(cast):
 
 @pytest.mark.django_db(transaction=True)
 async def test_being_online_is_noted_while_the_page_is_open_and_forgotten_after(cast):
-    """"While you have an assembly page open, a note that you are online there, deleted
+    """ "While you have an assembly page open, a note that you are online there, deleted
     when you leave and never kept more than a couple of minutes."""
     stream = f"assembly:{cast.assembly.pk}"
     ws = await connect(cast.member.user)
