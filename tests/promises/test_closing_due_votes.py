@@ -4,15 +4,18 @@ closing time even if nothing has closed the vote yet, is refused."
 
 Each page of a vote, opened after its closing time, finds it closed and counted: the
 vote page (read, or a ballot sent to it), its published ballots and a receipt lookup.
-A passed proposal's decision lands in the log at that moment.
+A passed proposal's decision lands in the log at that moment. The timer's command
+closes it too, without anyone opening a page.
 
 Checked: with the close-on-read in decisions/queries.py `access_poll` (and the one in
-views.`_poll_context`) removed, every case here fails, on SQLite and PostgreSQL.
+views.`_poll_context`) removed, every page case here fails, on SQLite and PostgreSQL.
 """
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from decisions.models import Decision, Poll
@@ -75,4 +78,12 @@ def test_a_receipt_finds_its_ballot_when_looked_up_after_the_time(cast, overdue)
     assert response.status_code == 200
     assert response.context["ballot"] is not None
     assert response.context["ballot"].choice == "yes"
+    closed_by_time(overdue)
+
+
+def test_the_timer_closes_it_without_anyone_opening_a_page(cast, overdue):
+    """README: `manage.py send_notifications` "closes votes whose time has passed"."""
+    out = io.StringIO()
+    call_command("send_notifications", stdout=out)
+    assert out.getvalue().startswith("closed 1 votes,")
     closed_by_time(overdue)
