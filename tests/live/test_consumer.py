@@ -78,32 +78,6 @@ async def test_presence_counts_members_and_names_go_only_to_the_roster(cast):
     await steward.disconnect()
 
 
-@pytest.mark.parametrize(
-    "who,facet,allowed",
-    [
-        ("anonymous", "", False),
-        ("nobody", "", False),
-        ("other", "", False),
-        ("suspended", "", False),
-        ("member", "", True),
-        ("facilitator", "", True),
-        ("steward", "", True),
-        ("member", "roster", False),
-        ("facilitator", "roster", True),
-        ("steward", "roster", True),
-        ("other", "roster", False),
-        ("suspended", "roster", False),
-    ],
-)
-async def test_subscribe_matrix(cast, who, facet, allowed):
-    from tests.conftest import user_of
-
-    ws = await connect(user_of(cast, who))
-    answer = await subscribe(ws, stream_of(cast, facet))
-    assert answer["type"] == ("subscribed" if allowed else "subscribe.refused")
-    await ws.disconnect()
-
-
 async def test_suspension_closes_the_members_socket_at_once(cast):
     ws = await connect(cast.member.user)
     await subscribe(ws, stream_of(cast))

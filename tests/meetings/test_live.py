@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from assembly import live
 from assembly.meetings import actions, streams
 from config.asgi import application
-from tests.conftest import user_of
 from tests.live.conftest import ORIGIN, WAIT, connect, receive, receive_until, subscribe
 from tests.meetings.conftest import current
 
@@ -32,23 +31,6 @@ async def projector_socket(token):
     connected, _code = await ws.connect(timeout=WAIT)
     assert connected
     return ws
-
-
-@pytest.mark.parametrize(
-    ("who", "allowed"),
-    [("anonymous", False), ("nobody", False), ("other", False), ("suspended", False),
-     ("member", True), ("facilitator", True), ("steward", True)],
-)  # fmt: skip
-async def test_subscribe_matrix(cast, running, who, allowed):
-    ws = await connect(user_of(cast, who))
-    answer = await subscribe(ws, f"meeting:{running.pk}:en")
-    assert answer["type"] == ("subscribed" if allowed else "subscribe.refused")
-    # Without the token nobody gets the projector stream, not even a steward.
-    refused = await subscribe(ws, f"meeting:{running.pk}:projector")
-    assert refused["type"] == "subscribe.refused"
-    assert (await subscribe(ws, f"meeting:{running.pk}:de"))["type"] == "subscribe.refused"
-    await settled()
-    await ws.disconnect()
 
 
 async def test_member_snapshot_then_live_speaker(cast, running):

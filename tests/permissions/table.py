@@ -364,6 +364,7 @@ CASES = [
         data=lambda w: {"muted": "1"},
     ),  # fmt: skip
     Case("post", lambda w: f"{G}/p/{w.need.pk}/", MEMBERS, NO),
+    Case("post", lambda w: f"{G}/p/{w.need.pk}/?fragment=1", MEMBERS, NO, label="a fragment"),
     Case(
         "post_edit",
         lambda w: f"{G}/p/{w.need.pk}/edit/",
@@ -396,6 +397,9 @@ CASES = [
     ),  # fmt: skip
     Case("board", lambda w: f"{A}/board/", MEMBERS, NO),
     Case("board_fragment", lambda w: f"{A}/board/items/", MEMBERS, NO),
+    Case(
+        "board_fragment", lambda w: f"{A}/board/items/?compact=1", MEMBERS, NO, label="compact"
+    ),  # fmt: skip
     # -- proposals and votes ---------------------------------------------------------
     Case("proposals", lambda w: f"{A}/proposals/", MEMBERS, NO),
     Case(
@@ -406,6 +410,21 @@ CASES = [
         data=lambda w: {"title": "Rapid response line", "body": "Let us start it."},
     ),  # fmt: skip
     Case("proposal", lambda w: f"{A}/proposals/{w.proposal.pk}/", MEMBERS, NO),
+    # The parts a page re-fetches when its live stream says they changed.
+    Case(
+        "proposal",
+        lambda w: f"{A}/proposals/{w.proposal.pk}/?part=main",
+        MEMBERS,
+        NO,
+        label="its main part",
+    ),  # fmt: skip
+    Case(
+        "proposal",
+        lambda w: f"{A}/proposals/{w.proposal.pk}/?part=comment&id={w.comment.pk}",
+        MEMBERS,
+        NO,
+        label="one comment",
+    ),  # fmt: skip
     Case(
         "proposal_edit",
         lambda w: f"{A}/proposals/{w.draft.pk}/edit/",
@@ -666,5 +685,5 @@ STREAMS = [
 ]
 
 # Facets tried on every kind: any that someone may subscribe to must be in STREAMS.
-PROBE_FACETS = ["roster", "results", "projector", "en", "es", "admin", "all", "members",
-                "votes", "names", "ballots", "secret", "private", "live"]  # fmt: skip
+PROBE_FACETS = ["roster", "results", "projector", "en", "es", "de", "fr", "admin", "all",
+                "members", "votes", "names", "ballots", "secret", "private", "live"]  # fmt: skip

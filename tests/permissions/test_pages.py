@@ -4,7 +4,8 @@ says; a refused request changes nothing in the database; an allowed POST does.
 Each row is one test. The world is built once per row; each request runs in a savepoint
 that is rolled back, so every person meets the same world.
 
-Every answer, whoever asks, also keeps the page-wide promises:
+A "not found" names nothing of the assembly (nothing is revealed). Every answer, whoever
+asks, also keeps the page-wide promises:
 - the Content-Security-Policy header, 'self' only (README: "Content-Security-Policy
   'self' only, no inline scripts; nothing is loaded from another host");
 - HTML without inline scripts, styles or event handlers, loading nothing from elsewhere;
@@ -24,6 +25,10 @@ from tests.pages import page_problems
 from tests.permissions import world as world_module
 from tests.permissions.table import CASES, Same
 from tests.permissions.world import PEOPLE, PROJECTOR
+
+# What only members know: a 404 ("no such page") must not say any of it.
+PRIVATE_NAMES = ["Eastside", "Rapid Response", "Marta", "General assembly", "Phone tree",
+                 "Drop-off watch", "Rent strike"]  # fmt: skip
 
 
 @pytest.fixture
@@ -73,6 +78,10 @@ def test_every_person_gets_the_stated_answer(world, case):
                 must_change = method == "POST" and not must_stay
                 changed = database() != before if (must_stay or must_change) else None
                 transaction.set_rollback(True)
+            if got == 404:
+                shown = [n for n in PRIVATE_NAMES if n in response.content.decode()]
+                if shown:
+                    wrong.append(f"{method} as {who}: a 404 that names {shown}")
             if got != want:
                 wrong.append(f"{method} as {who}: {got}, not {want}")
             elif must_stay and changed:
