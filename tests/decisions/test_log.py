@@ -120,6 +120,8 @@ def test_supersession_links_both_ways_and_renders(cast):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_decisions_at_the_same_moment_form_one_chain(cast):
+    """Checked: without the lock on the assembly's row in `record._append`, concurrent
+    appends collide on the sequence and this fails on PostgreSQL."""
     outcomes = at_once([lambda n=n: room(cast, n) for n in range(6)])
     assert all(isinstance(o, Decision) for o in outcomes), outcomes
     assert sorted(o.sequence for o in outcomes) == [1, 2, 3, 4, 5, 6]
