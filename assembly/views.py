@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import actions, queries, sections
-from .adapters import INVITATION_SESSION_KEY
+from .adapters import forget_invitation, remember_invitation, remembered_invitation
 from .errors import ActionError
 from .forms import (
     AssemblySettingsForm,
@@ -35,7 +35,7 @@ def _live(*streams):
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "assembly/landing.html")
-    token = request.session.get(INVITATION_SESSION_KEY)
+    token = remembered_invitation(request)
     if token and actions.find_invitation(token):
         return redirect("invitation", token=token)
     memberships = queries.my_memberships(request.user)
@@ -154,12 +154,14 @@ def invitation(request, token):
     """Where an invitation link lands: sign up or log in, then choose a display name."""
     found = actions.find_invitation(token)
     if found is None:
-        request.session.pop(INVITATION_SESSION_KEY, None)
-        return render(request, "assembly/invitation_invalid.html", status=404)
+        response = render(request, "assembly/invitation_invalid.html", status=404)
+        forget_invitation(response)
+        return response
     _speak_the_assemblys_language(request, found.assembly)
     if not request.user.is_authenticated:
-        request.session[INVITATION_SESSION_KEY] = token
-        return render(request, "assembly/invitation.html", {"invitation": found})
+        response = render(request, "assembly/invitation.html", {"invitation": found})
+        remember_invitation(response, token)
+        return response
     status = 200
     if request.method == "POST":
         form = DisplayNameForm(request.POST)
@@ -172,16 +174,20 @@ def invitation(request, token):
                 form.add_error(None, exc.message)
                 status = 400
             else:
-                request.session.pop(INVITATION_SESSION_KEY, None)
                 messages.success(request, _("Welcome to %(name)s.") % {"name": found.assembly})
-                return redirect("assembly_home", slug=membership.assembly.slug)
+                response = redirect("assembly_home", slug=membership.assembly.slug)
+                forget_invitation(response)
+                return response
         else:
             status = 400
     else:
         form = DisplayNameForm()
-    return render(
+    response = render(
         request, "assembly/invitation.html", {"invitation": found, "form": form}, status=status
     )
+    # Signed in and on this page: the reminder has done its work (nothing loops back here).
+    forget_invitation(response)
+    return response
 
 
 def _speak_the_assemblys_language(request, assembly):

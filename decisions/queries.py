@@ -28,6 +28,7 @@ def access_proposal(user, slug, pk, permission=None):
 
 
 def access_poll(user, slug, pk, permission=None):
+    """(membership, poll) or 404; a vote past its closing time is closed first."""
     me = (
         access_assembly(user, slug)
         if permission is None
@@ -40,6 +41,13 @@ def access_poll(user, slug, pk, permission=None):
     )
     if poll is None:
         raise Http404
+    if poll.state == Poll.State.OPEN and not poll.is_open:
+        # Its closing time has passed and no timer has closed it yet: every page of the
+        # vote closes and counts it before showing it (README: "Pages also close a vote
+        # whose time has passed when someone opens it").
+        from .actions import close_poll
+
+        poll = close_poll(None, poll=poll)
     return me, poll
 
 

@@ -91,6 +91,8 @@ def proposal_new(request, slug):
 
 def proposal_edit(request, slug, pk):
     me, proposal = queries.access_proposal(request.user, slug, pk)
+    if proposal.author_id != me.pk:
+        raise PermissionDenied  # a draft is edited by its author only
     form = ProposalForm(
         request.POST or None, initial={"title": proposal.title, "body": proposal.body}
     )
@@ -101,7 +103,7 @@ def proposal_edit(request, slug, pk):
             form.add_error(None, exc.message)
         else:
             return redirect("proposal", slug=slug, pk=proposal.pk)
-    elif proposal.author_id != me.pk or proposal.state != Proposal.State.DRAFT:
+    elif proposal.state != Proposal.State.DRAFT:
         messages.error(request, _("Once discussion opens, the text changes only by amendment."))
         return redirect("proposal", slug=slug, pk=proposal.pk)
     status = 400 if request.method == "POST" else 200

@@ -6,13 +6,16 @@ and a person with an account who belongs to none.
 """
 
 import json
+import os
 from contextlib import contextmanager
 from types import SimpleNamespace
 from unittest import mock
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from assembly import live
 from assembly.models import Assembly, Membership, User
@@ -106,6 +109,16 @@ def capture_live(django_capture_on_commit_callbacks):
     return capture
 
 
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english():
+    """A request leaves its language active on the thread (LocaleMiddleware activates,
+    nothing deactivates); a test that calls actions after a Spanish page would otherwise
+    get Spanish messages depending on which test ran before it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_stray_database_sessions(django_db_setup, django_db_blocker):
     """Browser tests' server processes and socket threads may leave a PostgreSQL session
@@ -120,3 +133,44 @@ def _no_stray_database_sessions(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+# -- races that only PostgreSQL can prove ---------------------------------------------------
+
+REQUIRE_POSTGRES = "ASAMBLEA_REQUIRE_POSTGRES"
+
+
+def _on_postgres():
+    from django.conf import settings
+
+    return "postgresql" in settings.DATABASES["default"]["ENGINE"]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    config._postgres_only = [item for item in items if item.get_closest_marker("postgres")]
+
+
+def pytest_runtest_setup(item):
+    """A race marked `postgres` runs everywhere, but proves its point only on PostgreSQL
+    (SQLite serialises whole write transactions). When the run asks for PostgreSQL
+    (CI's second pass sets ASAMBLEA_REQUIRE_POSTGRES=1), such a test fails rather than
+    passing on another database."""
+    marked = item.get_closest_marker("postgres")
+    if marked and os.environ.get(REQUIRE_POSTGRES) and not _on_postgres():
+        pytest.fail(
+            f"{REQUIRE_POSTGRES} is set but the database is not PostgreSQL: "
+            "set DATABASE_URL=postgres://... so that this race is really tested",
+            pytrace=False,
+        )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    marked = getattr(config, "_postgres_only", [])
+    if marked and not _on_postgres():
+        terminalreporter.write_line(
+            f"NOTE: ran without PostgreSQL. {len(marked)} race tests (marked postgres) ran on "
+            "SQLite, which serialises writers, so they prove nothing about concurrency here. "
+            "Run again with DATABASE_URL=postgres://... (CI's second pass does).",
+            yellow=True,
+            bold=True,
+        )

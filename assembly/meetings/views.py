@@ -567,6 +567,8 @@ def notes(request, slug, pk):
 @require_POST
 def save_notes(request, slug, pk, item_pk):
     me, meeting = queries.access_meeting(request.user, slug, pk)
+    if not actions.can_take_notes(me, meeting):
+        raise PermissionDenied
     item = queries.access_item(meeting, item_pk)
     back = reverse("meeting_notes", args=[slug, pk]) + f"#item-{item.pk}"
     try:

@@ -1,4 +1,6 @@
-"""Every view of the foundation, walked for the whole cast.
+"""The foundation's permissions beyond the status table (tests/permissions/table.py,
+which asks every URL as every kind of person): the member list under each visibility
+setting, names shown only to those allowed, and no managing across assemblies.
 
 A private assembly answers 404 to anyone who is not an active member (it does not
 reveal that it exists); a member whose role lacks the permission gets 403.
@@ -9,73 +11,11 @@ import pytest
 from tests.conftest import ROLES, client_for
 
 MEMBERS_UP = {"member": 200, "facilitator": 200, "steward": 200}
-FACILITATORS_UP = {"member": 403, "facilitator": 200, "steward": 200}
 STEWARDS = {"member": 403, "facilitator": 403, "steward": 200}
-
-GET_VIEWS = {
-    "/a/eastside/": MEMBERS_UP,
-    "/a/eastside/members/": FACILITATORS_UP,  # default: facilitators and stewards
-    "/a/eastside/me/": MEMBERS_UP,
-    "/a/eastside/audit/": FACILITATORS_UP,
-    "/a/eastside/settings/": STEWARDS,
-    "/a/eastside/invitations/": STEWARDS,
-    "/a/eastside/join-requests/": STEWARDS,
-    "/a/eastside/members/{member}/": STEWARDS,
-}
 
 
 def expected(table, who):
     return table.get(who, 404)
-
-
-@pytest.mark.parametrize("who", ROLES)
-@pytest.mark.parametrize("url", list(GET_VIEWS))
-def test_get_matrix(cast, url, who):
-    response = client_for(cast, who).get(url.format(member=cast.member2.pk))
-    assert response.status_code == expected(GET_VIEWS[url], who)
-
-
-POSTS = {
-    "settings": (
-        "/a/eastside/settings/",
-        {
-            "name": "Eastside",
-            "description": "changed",
-            "language": "en",
-            "quorum_kind": "percent",
-            "quorum_value": "40",
-            "member_list_visibility": "facilitators",
-            "visibility": "private",
-            "seconds_required": "0",
-        },
-        STEWARDS,
-    ),
-    "invite": (
-        "/a/eastside/invitations/",
-        {"label": "x", "role": "member", "max_uses": "3", "expires_in_days": "7"},
-        STEWARDS,
-    ),
-    "suspend": ("/a/eastside/members/{member}/", {"operation": "suspend"}, STEWARDS),
-    "rename": ("/a/eastside/me/", {"display_name": "New name"}, MEMBERS_UP),
-}
-
-
-@pytest.mark.parametrize("who", ROLES)
-@pytest.mark.parametrize("name", list(POSTS))
-def test_post_matrix(cast, name, who):
-    url, data, table = POSTS[name]
-    response = client_for(cast, who).post(url.format(member=cast.member2.pk), data)
-    want = expected(table, who)
-    if want == 200:
-        # Creating an invitation shows its link once (200); the others redirect.
-        assert response.status_code == (200 if name == "invite" else 302)
-        if name == "invite":
-            assert "/i/" in response.content.decode()
-    else:
-        assert response.status_code == want
-    cast.member2.refresh_from_db()
-    assert (cast.member2.status == "suspended") == (name == "suspend" and want == 200)
-    assert cast.assembly.invitations.exists() == (name == "invite" and want == 200)
 
 
 @pytest.mark.parametrize("who", ROLES)
@@ -110,9 +50,13 @@ def test_assembly_home_shows_names_only_to_those_allowed(cast):
     assert f"assembly:{cast.assembly.pk}:roster" not in member_page
 
 
-@pytest.mark.parametrize("who", ["anonymous", "nobody", "member", "steward"])
-def test_join_page_of_a_private_assembly_is_hidden(cast, who):
-    assert client_for(cast, who).get("/a/eastside/join/").status_code in (302, 404)
+def test_join_page_of_a_private_assembly_is_hidden(cast):
+    # Signed out: the login page first, as for any address (nothing is looked up).
+    signed_out = client_for(cast, "anonymous").get("/a/eastside/join/")
+    assert signed_out.status_code == 302
+    assert signed_out["Location"] == "/accounts/login/?next=/a/eastside/join/"
+    for who in ["nobody", "member", "steward"]:
+        assert client_for(cast, who).get("/a/eastside/join/").status_code == 404
 
 
 def test_member_of_another_assembly_cannot_manage_across(cast):

@@ -3,10 +3,19 @@
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.servers import Server
 
 CHROMIUM = "/usr/bin/chromium"
+# Waits sized for a loaded two-core CI machine, where a page load or a live update that
+# takes milliseconds on a quiet laptop can take seconds; finite, so a broken page fails.
+EXPECT_MS = 30_000  # an expected text or state to appear (Playwright's default is 5 s)
+ACTION_MS = 30_000  # a click, a fill
+NAVIGATION_MS = 60_000  # a page load
+RECONNECT_MS = 90_000  # a dropped socket's retries back off up to 30 s each
+expect.set_options(timeout=EXPECT_MS)
+
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -46,10 +55,17 @@ def browser():
         chromium.close()
 
 
+def new_person(browser, width=390, height=844):
+    """A page in a new browser context (a separate person), phone-sized by default."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(ACTION_MS)
+    context.set_default_navigation_timeout(NAVIGATION_MS)
+    return context.new_page()
+
+
 def log_in(browser, server, email, password):
     """A new browser context (a separate person) logged in through the real login form."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
+    page = new_person(browser)
     page.goto(f"{server.url}/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)

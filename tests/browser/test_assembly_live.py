@@ -4,7 +4,7 @@ change without reload; the online count rises when the second person arrives."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import RECONNECT_MS, log_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -58,7 +58,7 @@ def test_a_dropped_connection_reconnects_and_catches_up(cast, server, browser):
     )
     server.start()
     expect(member.locator("#assembly-description strong")).to_have_text(
-        "while you were away", timeout=20000
+        "while you were away", timeout=RECONNECT_MS
     )
     expect(member.locator("#live-status")).to_be_hidden()
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (  # noqa: F401  (fixtures)
+    RECONNECT_MS,
     _playwright_and_django,
     browser,
     log_in,
@@ -108,6 +109,8 @@ def test_a_reconnecting_page_catches_up_on_what_it_missed(crew, server, browser)
     for who in (crew.member, crew.member2, crew.facilitator):
         actions.sign_up(who, need)
     server.start()
-    expect(member.locator("#group-stream")).to_contain_text("While you were away", timeout=20000)
+    expect(member.locator("#group-stream")).to_contain_text(
+        "While you were away", timeout=RECONNECT_MS
+    )
     expect(member.locator("#group-stream .need")).to_contain_text("Filled")
     assert member.evaluate("window.__notReloaded") is True

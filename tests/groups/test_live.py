@@ -9,7 +9,7 @@ from channels.db import database_sync_to_async
 from assembly import actions as assembly_actions
 from groups import actions
 from tests.groups.conftest import post_need
-from tests.live.conftest import connect, receive, receive_until, subscribe
+from tests.live.conftest import WAIT, connect, receive, receive_until, subscribe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,6 +77,6 @@ async def test_a_suspended_member_loses_the_group_streams_at_once(live_crew):
         f"group:{crew.group.pk}",
         f"board:{crew.assembly.pk}",
     }
-    closed = await ws.receive_output(timeout=3)
+    closed = await ws.receive_output(timeout=WAIT)
     assert closed == {"type": "websocket.close", "code": 4403}
     await ws.disconnect()

@@ -8,6 +8,9 @@ from django.test import Client
 from config.asgi import application
 
 ORIGIN = b"http://127.0.0.1:8000"
+# How long a test waits for the server's next message: generous for a loaded two-core CI
+# machine (an answer normally takes milliseconds), finite so that a lost one fails.
+WAIT = 15
 
 
 def _session_cookie(user):
@@ -23,16 +26,16 @@ async def connect(user=None, origin=ORIGIN):
         key = await database_sync_to_async(_session_cookie)(user)
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={key}".encode()))
     communicator = WebsocketCommunicator(application, "/ws/live/", headers=headers)
-    connected, _code = await communicator.connect()
+    connected, _code = await communicator.connect(timeout=WAIT)
     assert connected
     return communicator
 
 
-async def receive(communicator, timeout=3):
+async def receive(communicator, timeout=WAIT):
     return json.loads(await communicator.receive_from(timeout=timeout))
 
 
-async def receive_until(communicator, predicate, timeout=3):
+async def receive_until(communicator, predicate, timeout=WAIT):
     """Read events until one matches `predicate`; return it (fails on timeout)."""
     while True:
         event = await receive(communicator, timeout)

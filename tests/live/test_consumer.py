@@ -8,7 +8,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from assembly import actions
-from tests.live.conftest import connect, receive, receive_until, subscribe
+from tests.live.conftest import WAIT, connect, receive, receive_until, subscribe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,39 +78,13 @@ async def test_presence_counts_members_and_names_go_only_to_the_roster(cast):
     await steward.disconnect()
 
 
-@pytest.mark.parametrize(
-    "who,facet,allowed",
-    [
-        ("anonymous", "", False),
-        ("nobody", "", False),
-        ("other", "", False),
-        ("suspended", "", False),
-        ("member", "", True),
-        ("facilitator", "", True),
-        ("steward", "", True),
-        ("member", "roster", False),
-        ("facilitator", "roster", True),
-        ("steward", "roster", True),
-        ("other", "roster", False),
-        ("suspended", "roster", False),
-    ],
-)
-async def test_subscribe_matrix(cast, who, facet, allowed):
-    from tests.conftest import user_of
-
-    ws = await connect(user_of(cast, who))
-    answer = await subscribe(ws, stream_of(cast, facet))
-    assert answer["type"] == ("subscribed" if allowed else "subscribe.refused")
-    await ws.disconnect()
-
-
 async def test_suspension_closes_the_members_socket_at_once(cast):
     ws = await connect(cast.member.user)
     await subscribe(ws, stream_of(cast))
     await database_sync_to_async(actions.suspend_member)(cast.steward, member=cast.member)
     revoked = await receive_until(ws, lambda e: e["type"] == "access.revoked")
     assert revoked["data"] == {"stream": stream_of(cast)}
-    closed = await ws.receive_output(timeout=3)
+    closed = await ws.receive_output(timeout=WAIT)
     assert closed == {"type": "websocket.close", "code": 4403}
 
 
@@ -158,7 +132,7 @@ async def test_wrong_origin_is_refused(cast):
     ws = WebsocketCommunicator(
         application, "/ws/live/", headers=[(b"origin", b"https://evil.example")]
     )
-    connected, _ = await ws.connect()
+    connected, _ = await ws.connect(timeout=WAIT)
     assert not connected
 
 
@@ -207,13 +181,14 @@ async def test_flooding_is_rate_limited_then_closed(cast):
         await ws.send_to(text_data='{"type": "ping"}')
     messages = []
     while True:
-        output = await ws.receive_output(timeout=3)
+        output = await ws.receive_output(timeout=WAIT)
         if output["type"] == "websocket.close":
             break
         messages.append(json.loads(output["text"]))
     assert output["code"] == 4429
-    assert sum(m["type"] == "pong" for m in messages) == 30
-    assert any("Too many messages" in m["data"].get("message", "") for m in messages)
+    # 30 answered, then three refusals (the third closes the socket); 7 never read.
+    assert [m["type"] for m in messages] == ["pong"] * 30 + ["error"] * 3
+    assert {m["data"]["message"] for m in messages[30:]} == {"Too many messages. Slow down."}
 
 
 async def test_errors_speak_the_persons_language(cast):
@@ -247,4 +222,4 @@ async def test_access_is_rechecked_on_the_heartbeat_not_on_broadcasts(cast, sett
     await ws.send_to(text_data='{"type": "ping"}')
     revoked = await receive_until(ws, lambda e: e["type"] == "access.revoked")
     assert revoked["data"] == {"stream": stream_of(cast)}
-    assert await ws.receive_output(timeout=3) == {"type": "websocket.close", "code": 4403}
+    assert await ws.receive_output(timeout=WAIT) == {"type": "websocket.close", "code": 4403}

@@ -1,5 +1,6 @@
-"""Every meeting view for every kind of person: anonymous, outsider, member of another
-assembly, suspended member, member, facilitator, steward."""
+"""Meeting permissions beyond the status table (tests/permissions/table.py, which asks
+every meeting URL as every kind of person): the projector's token, what it shows, and
+acts on someone else's hand or in a meeting one was removed from."""
 
 import pytest
 
@@ -7,54 +8,6 @@ from assembly.meetings import actions
 from assembly.meetings.models import Hand, Meeting
 from tests.conftest import ROLES, client_for
 from tests.meetings.conftest import current
-
-OUTSIDE = {"anonymous": 404, "nobody": 404, "other": 404, "suspended": 404}
-
-
-def expect(member, facilitator, steward=None):
-    return {**OUTSIDE, "member": member, "facilitator": facilitator,
-            "steward": facilitator if steward is None else steward}  # fmt: skip
-
-
-GETS = [
-    ("meetings/", expect(200, 200)),
-    ("meetings/new/", expect(403, 200)),
-    ("meetings/settings/", expect(403, 403, 200)),
-    ("meetings/{pk}/", expect(200, 200)),
-    ("meetings/{pk}/edit/", expect(403, 200)),
-    ("meetings/{pk}/check-in/", {**expect(200, 200), "anonymous": 302}),
-    ("meetings/{pk}/console/", expect(403, 200)),
-    ("meetings/{pk}/console/panel/", expect(403, 200)),
-    ("meetings/{pk}/notes/", expect(403, 200)),
-    ("meetings/{pk}/minutes/", expect(404, 200)),
-    ("meetings/{pk}/minutes.md", expect(404, 200)),
-]
-
-
-@pytest.mark.parametrize("who", ROLES)
-@pytest.mark.parametrize(("path", "statuses"), GETS, ids=[p for p, _s in GETS])
-def test_get_matrix(cast, running, who, path, statuses):
-    response = client_for(cast, who).get(f"/a/eastside/{path.format(pk=running.pk)}")
-    assert response.status_code == statuses[who]
-
-
-POSTS = [
-    ("meetings/{pk}/console/act/", {"do": "next_item"}, expect(403, 302)),
-    (
-        "meetings/{pk}/items/",
-        {"kind": "topic", "title": "T", "planned_minutes": 5, "speaker_seconds": 60},
-        expect(403, 302),
-    ),  # fmt: skip
-    ("meetings/{pk}/check-in/", {}, {**expect(302, 302), "anonymous": 302}),
-    ("meetings/{pk}/hand/", {"kind": "regular"}, expect(302, 302)),
-]
-
-
-@pytest.mark.parametrize("who", ROLES)
-@pytest.mark.parametrize(("path", "data", "statuses"), POSTS, ids=[p for p, _d, _s in POSTS])
-def test_post_matrix(cast, running, who, path, data, statuses):
-    response = client_for(cast, who).post(f"/a/eastside/{path.format(pk=running.pk)}", data)
-    assert response.status_code == statuses[who]
 
 
 @pytest.mark.parametrize("who", ROLES)

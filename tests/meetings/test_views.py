@@ -66,35 +66,36 @@ def test_voting_from_the_meeting_without_javascript(cast, running):
 
 
 @pytest.mark.parametrize(
-    "data",
-    [{"kind": "shout"}, {"lower": "abc"}, {"lower": "999999"}],
+    ("data", "status"),
+    [({"kind": "shout"}, 302), ({"lower": "abc"}, 302), ({"lower": "999999"}, 404)],
 )
-def test_bad_hand_input(cast, running, data):
+def test_bad_hand_input(cast, running, data, status):
+    """A plain form goes back with the reason; a hand that does not exist is not found."""
     response = client_for(cast, "member").post(url(running, "hand/"), data)
-    assert response.status_code in (302, 404)
+    assert response.status_code == status
     assert not Hand.objects.exists()
 
 
 @pytest.mark.parametrize(
-    "data",
+    ("data", "status"),
     [
-        {"do": "nonsense"},
-        {"do": "call_next", "item": "x"},
-        {"do": "move_hand", "hand": "1", "position": "-3"},
-        {"do": "unregistered", "count": "lots"},
-        {"do": "item_times", "item": "0", "planned_minutes": "5", "speaker_seconds": "5"},
-        {"do": "open_vote", "question": "", "method": "majority"},
-        {"do": "open_vote", "question": "Q", "method": "single", "options": "only one"},
-        {"do": "temperature", "style": "thumbs"},
-        {"do": "mute", "member": "999999", "reason": "x"},
-        {"do": "counts", "link": "999999"},
+        ({"do": "nonsense"}, 400),
+        ({"do": "call_next", "item": "x"}, 400),
+        ({"do": "move_hand", "hand": "1", "position": "-3"}, 404),  # no such hand
+        ({"do": "unregistered", "count": "lots"}, 400),
+        ({"do": "item_times", "item": "0", "planned_minutes": "5", "speaker_seconds": "5"}, 404),
+        ({"do": "open_vote", "question": "", "method": "majority"}, 400),
+        ({"do": "open_vote", "question": "Q", "method": "single", "options": "only one"}, 400),
+        ({"do": "temperature", "style": "thumbs"}, 400),
+        ({"do": "mute", "member": "999999", "reason": "x"}, 400),
+        ({"do": "counts", "link": "999999"}, 404),  # no such vote
     ],
 )
-def test_bad_console_input_gets_a_clear_answer(cast, running, data):
+def test_bad_console_input_gets_a_clear_answer(cast, running, data, status):
     client = client_for(cast, "facilitator")
     response = client.post(url(running, "console/act/"), data, HTTP_X_REQUESTED_WITH="fetch")
-    assert response.status_code in (400, 404)
-    if response.status_code == 400:
+    assert response.status_code == status
+    if status == 400:
         assert response.json()["ok"] is False and response.json()["message"]
     assert not MeetingPoll.objects.exists()
 

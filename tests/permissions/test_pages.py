@@ -1,0 +1,94 @@
+"""Every URL, asked by every person with GET and POST, answers as tests/permissions/table.py
+says; a refused request changes nothing in the database; an allowed POST does.
+
+Each row is one test. The world is built once per row; each request runs in a savepoint
+that is rolled back, so every person meets the same world.
+
+A "not found" names nothing of the assembly (nothing is revealed). Every answer, whoever
+asks, also keeps the page-wide promises:
+- the Content-Security-Policy header, 'self' only (README: "Content-Security-Policy
+  'self' only, no inline scripts; nothing is loaded from another host");
+- HTML without inline scripts, styles or event handlers, loading nothing from elsewhere;
+- no one's email address but the reader's own (privacy page: "Other members never see it").
+Checked: a row removed from the table, a status changed in a view (e.g. `members`
+answering 200 to plain members), `@csp_exempt` on the projector view, 'unsafe-inline'
+added to style-src, and an email shown on the member page each fail here.
+"""
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.test import Client
+
+from tests.conftest import user_of
+from tests.pages import page_problems
+from tests.permissions import world as world_module
+from tests.permissions.table import CASES, Same
+from tests.permissions.world import PEOPLE, PROJECTOR
+
+# What only members know: a 404 ("no such page") must not say any of it.
+PRIVATE_NAMES = ["Eastside", "Rapid Response", "Marta", "General assembly", "Phone tree",
+                 "Drop-off watch", "Rent strike"]  # fmt: skip
+
+
+@pytest.fixture
+def world(cast):
+    return world_module.build(cast)
+
+
+def user_of_world(world, who):
+    return None if who in ("anonymous", PROJECTOR) else user_of(world, who)
+
+
+def people_clients(world):
+    clients = {}
+    for who in [*PEOPLE, PROJECTOR]:
+        clients[who] = Client()
+        user = user_of_world(world, who)
+        if user is not None:
+            clients[who].force_login(user)
+    return clients
+
+
+def database():
+    """Every row of every table, to tell whether a request changed anything."""
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values_list())
+        for model in apps.get_models()
+    }
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_every_person_gets_the_stated_answer(world, case):
+    clients = people_clients(world)
+    path = case.path(world)
+    before = database()
+    wrong = []
+    for method, table in (("GET", case.get), ("POST", case.post)):
+        for who, want in table.items():
+            client = clients[who]
+            with transaction.atomic():
+                if method == "GET":
+                    response = client.get(path)
+                else:
+                    response = client.post(path, case.data(world))
+                got = response.status_code
+                refused = want >= 400
+                must_stay = refused or isinstance(want, Same)
+                must_change = method == "POST" and not must_stay
+                changed = database() != before if (must_stay or must_change) else None
+                transaction.set_rollback(True)
+            if got == 404:
+                shown = [n for n in PRIVATE_NAMES if n in response.content.decode()]
+                if shown:
+                    wrong.append(f"{method} as {who}: a 404 that names {shown}")
+            if got != want:
+                wrong.append(f"{method} as {who}: {got}, not {want}")
+            elif must_stay and changed:
+                wrong.append(f"{method} as {who}: {got}, but the database changed")
+            elif must_change and not changed:
+                wrong.append(f"{method} as {who}: {got}, but nothing changed")
+            user = user_of_world(world, who)
+            for problem in page_problems(response, user.email if user else None):
+                wrong.append(f"{method} as {who}: {problem}")
+    assert not wrong, f"{case.id} {path}:\n" + "\n".join(wrong)
