@@ -64,6 +64,10 @@ def build(cast):
     w.receipt = decision_actions.cast_ballot(
         cast.member, poll=w.closed_poll, choice="yes", idempotency_key="world-receipt-key"
     ).receipt
+    # Five ballots: the fewest for which a secret vote publishes its ballots (issue 9).
+    for i, voter in enumerate([w.lead, w.member3, cast.member2, cast.facilitator]):
+        decision_actions.cast_ballot(voter, poll=w.closed_poll, choice="no" if i else "yes",
+                                     idempotency_key=f"world-ballot-{i}")  # fmt: skip
     decision_actions.close_poll(cast.facilitator, poll=w.closed_poll)
 
     rules = meeting_actions.settings_for(cast.assembly)

@@ -25,13 +25,19 @@ from tests.decisions.conftest import open_vote, vote
 
 @pytest.fixture
 def overdue(cast, proposal):
-    """A secret vote with receipts on a proposal, three ballots in, its closing time just
-    passed, and nothing has closed it."""
+    """A secret vote with receipts on a proposal, five ballots in (the fewest for which a
+    secret vote publishes its counts), its closing time just passed, and nothing has
+    closed it."""
+    from tests.conftest import join, make_user
+
+    fifth = join(make_user("fifth@example.org"), cast.assembly, "Quinta")
     poll = open_vote(cast, proposal=proposal, secret=True, receipts=True, quorum=3,
                      closes_at=timezone.now() + timedelta(hours=1))  # fmt: skip
     poll.receipt = vote(cast.member, poll, "yes").receipt
     vote(cast.member2, poll, "yes")
     vote(cast.steward, poll, "no")
+    vote(cast.facilitator, poll, "yes")
+    vote(fifth, poll, "no")
     Poll.objects.filter(pk=poll.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
     assert Poll.objects.get(pk=poll.pk).state == "open"
     return poll
@@ -42,7 +48,7 @@ def closed_by_time(poll):
     assert poll.state == "closed"
     assert poll.closed_by is None  # closed because its time passed, not by a person
     assert (poll.outcome, poll.turnout, poll.result["counts"]) == (
-        "passed", 3, {"yes": 2, "no": 1, "abstain": 0}
+        "passed", 5, {"yes": 3, "no": 2, "abstain": 0}
     )  # fmt: skip
     assert Decision.objects.filter(poll=poll).count() == 1
     return poll
@@ -61,13 +67,13 @@ def test_a_ballot_sent_after_the_time_is_refused_and_the_vote_closes(cast, overd
     )
     assert response.status_code == 400
     assert "This vote is closed. Your ballot was not counted." in response.content.decode()
-    assert closed_by_time(overdue).participations.count() == 3
+    assert closed_by_time(overdue).participations.count() == 5
 
 
 def test_its_ballots_are_published_when_asked_for_after_the_time(cast, overdue):
     response = client_for(cast, "member2").get(f"/a/eastside/polls/{overdue.pk}/ballots.csv")
     assert response.status_code == 200
-    assert len(response.content.decode().splitlines()) == 1 + 3  # header, three ballots
+    assert len(response.content.decode().splitlines()) == 1 + 5  # header, five ballots
     closed_by_time(overdue)
 
 
