@@ -5,6 +5,7 @@ process. Set DATABASE_URL and REDIS_URL to scale out to PostgreSQL and Redis.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -28,9 +29,14 @@ def env_list(name, default=""):
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("ASAMBLEA_REQUIRE_SECRET_KEY", False):
-        raise RuntimeError("SECRET_KEY must be set in production.")
-    # Development and tests only; production sets SECRET_KEY (see README).
+    if not DEBUG:
+        # A key printed in the source would let anyone forge sessions: refuse to start.
+        sys.exit(
+            "Asamblea will not start: SECRET_KEY is not set. Set it to a long random value "
+            "(for example: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or set DEBUG=1 on a development machine."
+        )
+    # Development only (DEBUG=1); production sets SECRET_KEY (see README).
     SECRET_KEY = "insecure-development-key-change-me-" + "x" * 32  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -271,9 +277,13 @@ LIVE_REVALIDATE_SECONDS = 30  # how stale a socket's permission check may become
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No client address and no token in any line (see assembly/logs.py).
+    "formatters": {"private": {"()": "assembly.logs.PrivateFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "private"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
+        # Django's own handlers would print refused requests' paths unformatted.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # daphne's access log carries client addresses; it is never enabled.
         "daphne.access": {"level": "CRITICAL", "propagate": False},
     },

@@ -2,6 +2,7 @@
 database, for browser and cross-process tests."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -20,9 +21,13 @@ def free_port():
 
 
 class Server:
-    def __init__(self, port=None):
+    """`command` is a shell command line (e.g. the README's); by default bin/serve, the
+    command every documented way of starting Asamblea uses."""
+
+    def __init__(self, port=None, command=None):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.command = command or f"bin/serve -b 127.0.0.1 -p {self.port}"
         self.process = None
 
     def start(self):
@@ -32,27 +37,16 @@ class Server:
             "ASAMBLEA_TEST_DB_NAME": str(connection.settings_dict["NAME"]),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PYTHONUNBUFFERED": "1",
+            "ASAMBLEA_PYTHON": sys.executable,
         }
         self.log = open(ROOT / f".daphne-{self.port}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "--websocket-max-message-size",
-                "65536",
-                "-v",
-                "0",
-                "config.asgi:application",
-            ],
+            ["/bin/sh", "-c", self.command],
             cwd=ROOT,
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stop() ends the shell and daphne
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -66,13 +60,17 @@ class Server:
         raise RuntimeError("daphne did not start in 30 s")
 
     def stop(self):
+        """Stop the server; returns everything it printed."""
+        output = ""
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         if getattr(self, "log", None):
             self.log.close()
+            output = Path(self.log.name).read_text(errors="replace")
             Path(self.log.name).unlink(missing_ok=True)
+        return output
