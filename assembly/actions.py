@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import live, streams
+from . import live, names, streams
 from .errors import ActionError, NotAllowed
 from .models import Assembly, AuditEntry, Invitation, JoinRequest, Membership
 from .roles import ListVisibility, Perm, Role
@@ -38,17 +38,41 @@ def audit(actor, verb, *, target=None, reason="", **detail):
     )
 
 
+def clean_name(value, *, limit, empty_message, too_long_message):
+    """A name that stands for someone or something (assembly/names.py), or ActionError."""
+    try:
+        return names.clean(value, limit=limit)
+    except names.InvalidName as exc:
+        if exc.code == "empty":
+            raise ActionError(empty_message) from None
+        if exc.code == "too_long":
+            raise ActionError(too_long_message) from None
+        raise ActionError(
+            _("A name cannot contain invisible or direction-changing characters.")
+        ) from None
+
+
 def _clean_display_name(display_name):
-    name = " ".join((display_name or "").split())
-    if not name:
-        raise ActionError(_("Choose a display name. A nickname or pseudonym is fine."))
-    if len(name) > DISPLAY_NAME_MAX:
-        raise ActionError(_("A display name can be at most 60 characters."))
-    return name
+    return clean_name(
+        display_name,
+        limit=DISPLAY_NAME_MAX,
+        empty_message=_("Choose a display name. A nickname or pseudonym is fine."),
+        too_long_message=_("A display name can be at most 60 characters."),
+    )
+
+
+def _clean_assembly_name(name):
+    return clean_name(
+        name,
+        limit=120,
+        empty_message=_("An assembly needs a name."),
+        too_long_message=_("An assembly's name can be at most 120 characters."),
+    )
 
 
 def _name_taken(assembly_id, name, exclude_pk=None):
-    qs = Membership.objects.filter(assembly_id=assembly_id, display_name__iexact=name)
+    """Whether someone in the assembly has a name that looks like `name`."""
+    qs = Membership.objects.filter(assembly_id=assembly_id, name_skeleton=names.skeleton(name))
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.exists()
@@ -76,9 +100,7 @@ def create_assembly(*, name, slug="", description="", language="en", steward_inv
 
     Returns (assembly, token): the token is shown once and never stored in clear.
     """
-    name = " ".join((name or "").split())
-    if not name:
-        raise ActionError(_("An assembly needs a name."))
+    name = _clean_assembly_name(name)
     slug = slugify(slug or name)[:60]
     if not slug:
         raise ActionError(_("Choose a short name made of letters and numbers."))
@@ -117,9 +139,7 @@ def update_assembly(
     seconds_required=0,
 ):
     require(actor, Perm.EDIT_ASSEMBLY)
-    name = " ".join((name or "").split())
-    if not name:
-        raise ActionError(_("An assembly needs a name."))
+    name = _clean_assembly_name(name)
     if quorum_kind not in Assembly.QuorumKind.values:
         raise ActionError(_("Choose a quorum rule."))
     if quorum_kind == Assembly.QuorumKind.PERCENT and not 0 <= quorum_value <= 100:
@@ -376,10 +396,15 @@ def reinstate_member(actor, *, member):
 def rename_self(actor, *, display_name):
     require(actor, Perm.VIEW)
     name = _clean_display_name(display_name)
-    with transaction.atomic():
-        if _name_taken(actor.assembly_id, name, exclude_pk=actor.pk):
-            raise _taken_error()
-        Membership.objects.filter(pk=actor.pk).update(display_name=name)
+    try:
+        with transaction.atomic():
+            if _name_taken(actor.assembly_id, name, exclude_pk=actor.pk):
+                raise _taken_error()
+            Membership.objects.filter(pk=actor.pk).update(
+                display_name=name, name_skeleton=names.skeleton(name)
+            )
+    except IntegrityError as exc:  # someone took a look-alike a moment ago
+        raise _taken_error() from exc
     actor.display_name = name
     return actor
 

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
+from . import names, roles
 
 
 class UserManager(BaseUserManager):
@@ -135,6 +135,9 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     display_name = models.CharField(_("display name"), max_length=60)
+    # What the name looks like (assembly/names.py): unique per assembly, so no one can
+    # take a look-alike of another member's name.
+    name_skeleton = models.CharField(max_length=240, editable=False, default="")
     role = models.CharField(
         _("role"), max_length=12, choices=roles.Role.choices, default=roles.Role.MEMBER
     )
@@ -152,6 +155,9 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 "assembly", Lower("display_name"), name="membership_unique_display_name"
             ),
+            models.UniqueConstraint(
+                fields=["assembly", "name_skeleton"], name="membership_unique_name_look"
+            ),
             models.CheckConstraint(
                 condition=models.Q(role__in=roles.Role.values), name="membership_role_valid"
             ),
@@ -164,6 +170,12 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.display_name} ({self.assembly})"
+
+    def save(self, *args, **kwargs):
+        self.name_skeleton = names.skeleton(self.display_name)
+        if kwargs.get("update_fields") is not None and "display_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_skeleton"}
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self):

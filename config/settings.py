@@ -94,6 +94,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "assembly.context_processors.site",
             ],
+            # Names shown as identities: {{ member|who }}, {{ group.name|bdi }}.
+            "builtins": ["assembly.templatetags.people"],
         },
     },
 ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assembly import live, stack
-from assembly.actions import audit, require
+from assembly.actions import audit, clean_name, require
 from assembly.errors import ActionError, NotAllowed
 from assembly.models import Membership
 from assembly.roles import Perm
@@ -564,7 +564,13 @@ def add_room_hand(actor, *, item, kind=Hand.Kind.REGULAR, member=None, name=""):
     if kind not in Hand.Kind.values:
         raise ActionError(_("Choose what kind of contribution it is."))
     if member is None:
-        name = _text(name, field=_("The name"), maximum=60)
+        name = clean_name(
+            name,
+            limit=60,
+            empty_message=_("%(field)s cannot be empty.") % {"field": _("The name")},
+            too_long_message=_("%(field)s can be at most %(max)d characters.")
+            % {"field": _("The name"), "max": 60},
+        )
     elif member.assembly_id != item.meeting.assembly_id or not member.is_active:
         raise ActionError(_("That person is not an active member of this assembly."))
     with transaction.atomic():
