@@ -2,8 +2,27 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from . import parsing
 from .models import Assembly
 from .roles import ListVisibility, Role
+
+
+def within_days(*, back, ahead):
+    """A form validator: the time lies from `back` days ago to `ahead` days ahead (a year
+    9999 would break every member's calendar feed)."""
+
+    def validate(moment):
+        from django.utils import timezone
+
+        try:
+            parsing.check_moment(moment, now=timezone.now(), days_back=back, days_ahead=ahead)
+        except parsing.BadInput:
+            raise forms.ValidationError(
+                _("Choose a time from %(back)d days ago to %(ahead)d days ahead."),
+                params={"back": back, "ahead": ahead},
+            ) from None
+
+    return validate
 
 
 class AssemblySettingsForm(forms.Form):

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import actions, queries, sections
+from . import actions, parsing, queries, sections
 from .adapters import INVITATION_SESSION_KEY
 from .errors import ActionError
 from .forms import (
@@ -218,10 +218,8 @@ def join_request(request, slug):
 def join_requests(request, slug):
     me = queries.access_assembly(request.user, slug, Perm.DECIDE_JOIN_REQUESTS)
     if request.method == "POST":
-        pk = request.POST.get("request", "")
-        pending = get_object_or_404(
-            JoinRequest, pk=int(pk) if pk.isdigit() else 0, assembly=me.assembly
-        )
+        pk = parsing.id_or_none(request.POST.get("request"))
+        pending = get_object_or_404(JoinRequest, pk=pk or 0, assembly=me.assembly)
         try:
             actions.decide_join_request(
                 me, join_request=pending, approve=request.POST.get("decision") == "approve"

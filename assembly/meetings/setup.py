@@ -55,13 +55,13 @@ def calendar_events(assembly):
     from .models import Meeting
 
     meetings = Meeting.objects.filter(assembly=assembly).order_by("-starts_at")[:200]
-    return [
-        (
-            f"meeting-{m.pk}",
-            m.starts_at,
-            m.ended_at or m.starts_at + timedelta(hours=2),
-            m.title,
-            m.place or m.call_link,
-        )
-        for m in meetings
-    ]
+    events = []
+    for m in meetings:
+        try:
+            end = m.ended_at or m.starts_at + timedelta(hours=2)
+        except (
+            OverflowError
+        ):  # a start at the very end of year 9999, from before dates were bounded
+            continue
+        events.append((f"meeting-{m.pk}", m.starts_at, end, m.title, m.place or m.call_link))
+    return events
