@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 MAX_ID = 2**53  # larger than any row id this project will reach; far below any overflow
 MAX_DIGITS = 16
-_WHOLE = re.compile(r"-?[0-9]{1,%d}" % MAX_DIGITS)
+_WHOLE = re.compile(rf"-?[0-9]{{1,{MAX_DIGITS}}}")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 

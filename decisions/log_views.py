@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
