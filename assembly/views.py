@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -356,7 +357,10 @@ def error_400(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
+    """Rendered without the request's context: no session, no user, no query, so it still
+    answers when the database is what failed."""
+    html = loader.get_template("errors/500.html").render({"LANG": translation.get_language()})
+    return HttpResponseServerError(html)
 
 
 def csrf_failure(request, reason=""):
