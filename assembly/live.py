@@ -29,7 +29,9 @@ from django.db import transaction
 
 log = logging.getLogger(__name__)
 
-STREAM_RE = re.compile(r"^[a-z]{1,20}:[0-9]{1,12}(:[a-z]{1,20})?$")
+# The whole name, in canonical form only: no trailing newline ($ would allow one), no
+# leading zeros (one stream, one name).
+STREAM_RE = re.compile(r"[a-z]{1,20}:[1-9][0-9]{0,11}(:[a-z]{1,20})?")
 
 
 @dataclass
@@ -84,7 +86,7 @@ def register(kind: StreamKind):
 
 def parse_stream(stream):
     """Return (kind, ident, facet) for a well-formed stream name, else None."""
-    if not isinstance(stream, str) or not STREAM_RE.match(stream):
+    if not isinstance(stream, str) or not STREAM_RE.fullmatch(stream):
         return None
     parts = stream.split(":")
     kind = _KINDS.get(parts[0])

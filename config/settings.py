@@ -275,6 +275,7 @@ LIVE_MAX_MESSAGE_BYTES = 64 * 1024
 LIVE_RATE_LIMIT = (30, 10.0)  # at most 30 messages per 10 seconds per socket
 LIVE_PRESENCE_TTL = 75  # seconds a socket counts as online without a heartbeat
 LIVE_REVALIDATE_SECONDS = 30  # how stale a socket's permission check may become
+LIVE_MAX_SOCKETS_PER_PERSON = 20  # open pages (tabs, phone, laptop) one person may hold
 
 LOGGING = {
     "version": 1,
