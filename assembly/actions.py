@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import live, names, streams
+from . import live, names, privacy, streams
 from .errors import ActionError, NotAllowed
 from .models import Assembly, AuditEntry, Invitation, JoinRequest, Membership
 from .roles import ListVisibility, Perm, Role
@@ -226,21 +226,29 @@ def find_invitation(token):
     """The invitation for a token, or None if the token is unknown, used up or expired."""
     if not isinstance(token, str) or not 10 <= len(token) <= 100:
         return None
-    invitation = (
-        Invitation.objects.select_related("assembly")
-        .filter(token_digest=Invitation.digest(token))
-        .first()
-    )
+    return find_invitation_by_digest(Invitation.digest(token))
+
+
+def find_invitation_by_digest(digest):
+    """The same, from the token's digest: what a session keeps, since a digest cannot be
+    replayed as a link."""
+    if not isinstance(digest, str) or len(digest) != 64:
+        return None
+    invitation = Invitation.objects.select_related("assembly").filter(token_digest=digest)
+    invitation = invitation.first()
     if invitation is None or not invitation.is_usable:
         return None
     return invitation
 
 
-def accept_invitation(user, *, token, display_name):
-    """Join an assembly through an invitation link. Returns the new Membership."""
+def accept_invitation(user, *, display_name, token=None, digest=None):
+    """Join an assembly through an invitation link (its token, or the digest kept in the
+    session). Returns the new Membership."""
     name = _clean_display_name(display_name)
+    if token is not None:
+        digest = Invitation.digest(token) if isinstance(token, str) else None
     with transaction.atomic():
-        invitation = find_invitation(token)
+        invitation = find_invitation_by_digest(digest)
         if invitation is None:
             raise ActionError(
                 _("This invitation link is not valid: it may have expired or been used up.")
@@ -376,6 +384,7 @@ def _end_membership(actor, member, status, reason):
         member.save(update_fields=["status"])
         verb = "member.suspended" if status == Membership.Status.SUSPENDED else "member.removed"
         audit(actor, verb, target=member, reason=reason or "")
+        privacy.membership_ended(member)
         live.access_changed(member.user_id, member.assembly_id)
     return member
 
@@ -418,6 +427,7 @@ def leave_assembly(actor):
         audit(actor, "member.left", target=member)
         member.status = Membership.Status.REMOVED
         member.save(update_fields=["status"])
+        privacy.membership_ended(member)
         live.access_changed(member.user_id, member.assembly_id)
 
 

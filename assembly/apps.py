@@ -7,7 +7,15 @@ class AssemblyConfig(AppConfig):
     verbose_name = _("Assemblies")
 
     def ready(self):
-        from . import streams  # noqa: F401  (registers the assembly's live streams)
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+
+        from . import (
+            sessions,
+            streams,  # noqa: F401  (registers the assembly's live streams)
+        )
+
+        user_logged_in.connect(sessions.logged_in, dispatch_uid="asamblea-session-list")
+        user_logged_out.connect(sessions.logged_out, dispatch_uid="asamblea-session-list")
         from .meetings import setup
 
         setup.connect()  # meetings: their stream, home section and decisions guards

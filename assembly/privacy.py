@@ -144,6 +144,33 @@ def purge(now=None):
     return counts
 
 
+def purge_sessions(now=None):
+    """Expired login sessions (what `manage.py clearsessions` does) and the session list's
+    rows of sessions that no longer exist. Returns how many sessions were ended."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    from .models import SessionRecord
+    from .sessions import digest
+
+    now = now or timezone.now()
+    expired = Session.objects.filter(expire_date__lt=now).count()
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    alive = {digest(key) for key in Session.objects.values_list("session_key", flat=True)}
+    SessionRecord.objects.exclude(key_digest__in=alive).delete()
+    return expired
+
+
+def run_timer(now=None):
+    """Everything the timer purges: what each assembly keeps no longer than it chose, and
+    expired sessions. Returns {kind: count}."""
+    counts = purge(now)
+    counts["sessions"] = purge_sessions(now)
+    return counts
+
+
 def _purge_audit(assembly_id, cutoff):
     from .models import AuditEntry
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
     path("language/", views.set_language, name="set_language"),
+    path("i/continue/", views.invitation_continue, name="invitation_continue"),
     path("i/<str:token>/", views.invitation, name="invitation"),
     path("a/<slug:slug>/", views.assembly_home, name="assembly_home"),
     path("a/<slug:slug>/join/", views.join_request, name="join_request"),

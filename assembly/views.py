@@ -36,9 +36,9 @@ def _live(*streams):
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "assembly/landing.html")
-    token = request.session.get(INVITATION_SESSION_KEY)
-    if token and actions.find_invitation(token):
-        return redirect("invitation", token=token)
+    digest = request.session.get(INVITATION_SESSION_KEY)
+    if digest and actions.find_invitation_by_digest(digest):
+        return redirect("invitation_continue")
     memberships = queries.my_memberships(request.user)
     return render(request, "assembly/home.html", {"memberships": memberships})
 
@@ -150,14 +150,25 @@ def revoke_invitation(request, slug, pk):
 
 
 def invitation(request, token):
-    """Where an invitation link lands: sign up or log in, then choose a display name."""
+    """Where an invitation link lands. The session keeps only the token's digest, and the
+    rest (sign up or log in, then choose a display name) happens at /i/continue/, an
+    address without the token."""
     found = actions.find_invitation(token)
+    if found is None:
+        request.session.pop(INVITATION_SESSION_KEY, None)
+        return render(request, "assembly/invitation_invalid.html", status=404)
+    request.session[INVITATION_SESSION_KEY] = Invitation.digest(token)
+    return invitation_continue(request)
+
+
+def invitation_continue(request):
+    digest = request.session.get(INVITATION_SESSION_KEY)
+    found = actions.find_invitation_by_digest(digest)
     if found is None:
         request.session.pop(INVITATION_SESSION_KEY, None)
         return render(request, "assembly/invitation_invalid.html", status=404)
     _speak_the_assemblys_language(request, found.assembly)
     if not request.user.is_authenticated:
-        request.session[INVITATION_SESSION_KEY] = token
         return render(request, "assembly/invitation.html", {"invitation": found})
     status = 200
     if request.method == "POST":
@@ -165,7 +176,7 @@ def invitation(request, token):
         if form.is_valid():
             try:
                 membership = actions.accept_invitation(
-                    request.user, token=token, display_name=form.cleaned_data["display_name"]
+                    request.user, digest=digest, display_name=form.cleaned_data["display_name"]
                 )
             except ActionError as exc:
                 form.add_error(None, exc.message)

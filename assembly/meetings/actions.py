@@ -414,6 +414,8 @@ def end_meeting(actor, *, meeting):
         meeting.save(update_fields=["state", "ended_at", "current_item"])
         audit(actor, "meeting.ended", meeting=meeting.pk)
         _changed(meeting)
+        # The projector's address ends with the meeting: its screens are dropped.
+        transaction.on_commit(lambda: streams.revoke_projector(meeting.pk))
     return meeting
 
 
