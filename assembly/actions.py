@@ -339,7 +339,10 @@ def decide_join_request(actor, *, join_request, approve):
 def _target(actor, member):
     if member.assembly_id != actor.assembly_id:
         raise NotAllowed(_("Your role in this assembly does not allow that."))
-    return Membership.objects.select_for_update().get(pk=member.pk)
+    member = Membership.objects.select_for_update().get(pk=member.pk)
+    if member.user_id is None:
+        raise ActionError(_("This person deleted their account."))
+    return member
 
 
 def change_role(actor, *, member, role):

@@ -162,6 +162,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
         """An event for this person only (their own group)."""
         await self.send(text_data=event["text"])
 
+    async def live_logout(self, event):
+        """The person logged out everywhere: this socket's session is gone."""
+        for stream in list(self.grants):
+            await self._drop(stream)
+        await self.close(code=CLOSE_ACCESS_ENDED)
+
     async def live_access(self, event):
         """The person's membership changed: re-check every stream of that assembly now.
         A page whose every stream was refused is closed."""

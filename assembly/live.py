@@ -150,6 +150,12 @@ def access_changed(user_id, assembly_id):
     transaction.on_commit(lambda: _send(user_group(user_id), message))
 
 
+def log_out(user_id):
+    """Close every open socket of one person (they logged out everywhere), on commit."""
+    message = {"type": "live.logout"}
+    transaction.on_commit(lambda: _send(user_group(user_id), message))
+
+
 class Coalescer:
     """At most one pending flush per key, `delay` seconds after the first request.
 

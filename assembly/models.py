@@ -291,6 +291,8 @@ class JoinRequest(models.Model):
 
 AUDIT_LABELS = {
     "assembly.updated": _("changed the assembly's settings"),
+    "assembly.privacy_changed": _("changed the assembly's privacy settings"),
+    "member.account_deleted": _("deleted their account"),
     "invitation.created": _("created an invitation link"),
     "invitation.revoked": _("revoked an invitation link"),
     "member.joined": _("joined"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import actions, parsing, queries, sections
 from .adapters import INVITATION_SESSION_KEY
-from .errors import ActionError
+from .errors import ActionError, SecondFactorRequired
 from .forms import (
     AssemblySettingsForm,
     DisplayNameForm,
@@ -350,16 +350,17 @@ def set_language(request):
     return response
 
 
-@require_GET
-def privacy(request):
-    return render(request, "assembly/privacy.html")
-
-
 def error_404(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
 def error_403(request, exception=None):
+    if isinstance(exception, SecondFactorRequired):
+        me = exception.membership
+        return render(
+            request, "errors/second_factor.html",
+            {"me": me, "assembly": me.assembly, "next": request.get_full_path()}, status=403,
+        )  # fmt: skip
     return render(request, "errors/403.html", status=403)
 
 

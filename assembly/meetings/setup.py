@@ -36,6 +36,10 @@ def connect():
     record.MEETING_OF_POLL.append(meeting_of_poll)
     log_views.CALENDAR_SOURCES.append(calendar_events)
 
+    from . import personal_data
+
+    personal_data.register()
+
 
 def meeting_of_poll(poll):
     """The title of the meeting a vote was opened in, for the decisions log."""
