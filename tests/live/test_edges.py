@@ -104,3 +104,20 @@ async def test_one_person_may_hold_only_so_many_sockets(cast):
     await again.disconnect()
     for ws in open_:
         await ws.disconnect()
+
+
+async def test_logging_out_everywhere_closes_the_persons_sockets(cast):
+    from assembly import privacy
+
+    mine = await connect(cast.member.user)
+    assert (await subscribe(mine, f"assembly:{cast.assembly.pk}"))["type"] == "subscribed"
+    theirs = await connect(cast.member2.user)
+    await database_sync_to_async(privacy.end_sessions)(cast.member.user)
+    while True:
+        output = await mine.receive_output(timeout=3)
+        if output["type"] == "websocket.close":
+            assert output["code"] == 4403
+            break
+    await theirs.send_to(text_data=json.dumps({"type": "ping"}))
+    assert json.loads(await theirs.receive_from(timeout=3))["type"] == "pong"
+    await theirs.disconnect()
