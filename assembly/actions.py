@@ -53,12 +53,16 @@ def clean_name(value, *, limit, empty_message, too_long_message):
 
 
 def _clean_display_name(display_name):
-    return clean_name(
+    name = clean_name(
         display_name,
         limit=DISPLAY_NAME_MAX,
         empty_message=_("Choose a display name. A nickname or pseudonym is fine."),
         too_long_message=_("A display name can be at most 60 characters."),
     )
+    if names.skeleton(name).startswith(names.skeleton("former member")):
+        # Kept for deleted accounts ("former member #12"), so no one can pose as one.
+        raise ActionError(_("That name is kept for deleted accounts. Choose another."))
+    return name
 
 
 def _clean_assembly_name(name):

@@ -111,3 +111,9 @@ def test_pages_isolate_names_with_bdi(cast):
                                leads=[arabic])  # fmt: skip
     groups = steward.get("/a/eastside/groups/").content.decode()
     assert "<bdi>\u0641\u0631\u064a\u0642</bdi>" in groups
+
+
+def test_former_member_names_are_kept_for_deleted_accounts(cast):
+    for name in ("former member #3", "Former Member", "f0rmer member 9"):
+        with pytest.raises(ActionError, match="deleted accounts"):
+            actions.rename_self(cast.member, display_name=name)
