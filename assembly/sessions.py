@@ -58,6 +58,8 @@ class SessionListMiddleware:
         session = getattr(request, "session", None)
         if user is None or session is None or not session.session_key:
             return response
+        if response.status_code >= 500:
+            return response  # the database may be what failed
         if not user.is_authenticated or session.get(SEEN_KEY) == _mark(session):
             return response
         record(request, user)

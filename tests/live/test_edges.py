@@ -10,9 +10,17 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from config.asgi import application
-from tests.live.conftest import _session_cookie, connect, subscribe
+from tests.live.conftest import _session_cookie, connect, receive_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def subscribe(communicator, stream, timeout=15):
+    """Subscribe and return the answer (generous timeout: CI machines are shared)."""
+    await communicator.send_to(text_data=json.dumps({"type": "subscribe", "stream": stream}))
+    return await receive_until(
+        communicator, lambda e: e["type"] in ("subscribed", "subscribe.refused"), timeout
+    )
 
 
 async def _try(origin, host=b"127.0.0.1:8000", extra=()):
@@ -87,7 +95,7 @@ async def test_one_person_may_hold_only_so_many_sockets(cast):
     extra = WebsocketCommunicator(application, "/ws/live/", headers=headers)
     connected, code = await extra.connect()
     if connected:  # accepted, then closed with the reason
-        closed = await extra.receive_output(timeout=3)
+        closed = await extra.receive_output(timeout=15)
         assert closed["type"] == "websocket.close" and closed["code"] == 4429
     # Someone else is not affected.
     other = await connect(cast.member2.user)
@@ -99,7 +107,7 @@ async def test_one_person_may_hold_only_so_many_sockets(cast):
     connected, _code = await again.connect()
     assert connected
     await again.send_to(text_data=json.dumps({"type": "ping"}))
-    answer = json.loads(await again.receive_from(timeout=3))
+    answer = json.loads(await again.receive_from(timeout=15))
     assert answer["type"] == "pong"
     await again.disconnect()
     for ws in open_:
@@ -114,10 +122,10 @@ async def test_logging_out_everywhere_closes_the_persons_sockets(cast):
     theirs = await connect(cast.member2.user)
     await database_sync_to_async(privacy.end_sessions)(cast.member.user)
     while True:
-        output = await mine.receive_output(timeout=3)
+        output = await mine.receive_output(timeout=15)
         if output["type"] == "websocket.close":
             assert output["code"] == 4403
             break
     await theirs.send_to(text_data=json.dumps({"type": "ping"}))
-    assert json.loads(await theirs.receive_from(timeout=3))["type"] == "pong"
+    assert json.loads(await theirs.receive_from(timeout=15))["type"] == "pong"
     await theirs.disconnect()
