@@ -138,6 +138,8 @@ def test_the_timer_purges_what_the_assembly_keeps_no_longer(cast):
 
 def test_stewards_choose_the_periods(cast):
     steward = client_for(cast, "steward")
+    form = steward.get("/a/eastside/privacy/")
+    assert form.status_code == 200 and 'name="attendance_days" value="365"' in form.content.decode()
     fields = {"attendance_days": "7", "speaking_days": "7", "participation_days": "7",
               "notification_days": "7", "audit_days": "7", "email_details": "on"}  # fmt: skip
     assert steward.post("/a/eastside/privacy/", fields).status_code == 302
