@@ -21,21 +21,24 @@ $(STAMP_DEV): pyproject.toml | $(PY)
 	$(PIP) install --quiet -e ".[dev]"
 	touch $(STAMP_RUN) $@
 
+# Development commands run with DEBUG on (it allows the built-in development key); a
+# production process without SECRET_KEY refuses to start.
+DEV := DEBUG=$${DEBUG:-1}
+
 run: $(STAMP_RUN)
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py compile_translations
-	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py compile_translations
+	$(DEV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(DEV) $(PY) manage.py seed_demo
 	@echo "Asamblea is running at http://127.0.0.1:8000  (Ctrl-C to stop)"
-	DEBUG=$${DEBUG:-1} $(VENV)/bin/daphne -b 127.0.0.1 -p 8000 \
-		--websocket-max-message-size 65536 -v 1 config.asgi:application
+	$(DEV) ASAMBLEA_PYTHON=$(PY) bin/serve -b 127.0.0.1 -p 8000
 
 test: $(STAMP_DEV)
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && [ ! -x /usr/bin/chromium ]; then \
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends chromium chromium-driver gettext >/dev/null; fi
-	$(PY) manage.py compile_translations
+	$(DEV) $(PY) manage.py compile_translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP_DEV)
@@ -50,8 +53,8 @@ bench: $(STAMP_DEV)
 	$(PY) bench/run.py
 
 messages: $(STAMP_DEV)
-	$(PY) manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
-	$(PY) manage.py compile_translations
+	$(DEV) $(PY) manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
+	$(DEV) $(PY) manage.py compile_translations
 
 vendor:
 	cd /tmp && npm pack htmx.org@$(HTMX_VERSION) && tar xzf htmx.org-$(HTMX_VERSION).tgz

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import idempotency, live, streams
+from . import idempotency, live, names, privacy, streams
 from .errors import ActionError, NotAllowed
 from .models import Assembly, AuditEntry, Invitation, JoinRequest, Membership
 from .roles import ListVisibility, Perm, Role
@@ -38,17 +38,45 @@ def audit(actor, verb, *, target=None, reason="", **detail):
     )
 
 
+def clean_name(value, *, limit, empty_message, too_long_message):
+    """A name that stands for someone or something (assembly/names.py), or ActionError."""
+    try:
+        return names.clean(value, limit=limit)
+    except names.InvalidName as exc:
+        if exc.code == "empty":
+            raise ActionError(empty_message) from None
+        if exc.code == "too_long":
+            raise ActionError(too_long_message) from None
+        raise ActionError(
+            _("A name cannot contain invisible or direction-changing characters.")
+        ) from None
+
+
 def _clean_display_name(display_name):
-    name = " ".join((display_name or "").split())
-    if not name:
-        raise ActionError(_("Choose a display name. A nickname or pseudonym is fine."))
-    if len(name) > DISPLAY_NAME_MAX:
-        raise ActionError(_("A display name can be at most 60 characters."))
+    name = clean_name(
+        display_name,
+        limit=DISPLAY_NAME_MAX,
+        empty_message=_("Choose a display name. A nickname or pseudonym is fine."),
+        too_long_message=_("A display name can be at most 60 characters."),
+    )
+    if names.skeleton(name).startswith(names.skeleton("former member")):
+        # Kept for deleted accounts ("former member #12"), so no one can pose as one.
+        raise ActionError(_("That name is kept for deleted accounts. Choose another."))
     return name
 
 
+def _clean_assembly_name(name):
+    return clean_name(
+        name,
+        limit=120,
+        empty_message=_("An assembly needs a name."),
+        too_long_message=_("An assembly's name can be at most 120 characters."),
+    )
+
+
 def _name_taken(assembly_id, name, exclude_pk=None):
-    qs = Membership.objects.filter(assembly_id=assembly_id, display_name__iexact=name)
+    """Whether someone in the assembly has a name that looks like `name`."""
+    qs = Membership.objects.filter(assembly_id=assembly_id, name_skeleton=names.skeleton(name))
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.exists()
@@ -76,9 +104,7 @@ def create_assembly(*, name, slug="", description="", language="en", steward_inv
 
     Returns (assembly, token): the token is shown once and never stored in clear.
     """
-    name = " ".join((name or "").split())
-    if not name:
-        raise ActionError(_("An assembly needs a name."))
+    name = _clean_assembly_name(name)
     slug = slugify(slug or name)[:60]
     if not slug:
         raise ActionError(_("Choose a short name made of letters and numbers."))
@@ -117,9 +143,7 @@ def update_assembly(
     seconds_required=0,
 ):
     require(actor, Perm.EDIT_ASSEMBLY)
-    name = " ".join((name or "").split())
-    if not name:
-        raise ActionError(_("An assembly needs a name."))
+    name = _clean_assembly_name(name)
     if quorum_kind not in Assembly.QuorumKind.values:
         raise ActionError(_("Choose a quorum rule."))
     if quorum_kind == Assembly.QuorumKind.PERCENT and not 0 <= quorum_value <= 100:
@@ -216,21 +240,29 @@ def find_invitation(token):
     """The invitation for a token, or None if the token is unknown, used up or expired."""
     if not isinstance(token, str) or not 10 <= len(token) <= 100:
         return None
-    invitation = (
-        Invitation.objects.select_related("assembly")
-        .filter(token_digest=Invitation.digest(token))
-        .first()
-    )
+    return find_invitation_by_digest(Invitation.digest(token))
+
+
+def find_invitation_by_digest(digest):
+    """The same, from the token's digest: what a session keeps, since a digest cannot be
+    replayed as a link."""
+    if not isinstance(digest, str) or len(digest) != 64:
+        return None
+    invitation = Invitation.objects.select_related("assembly").filter(token_digest=digest)
+    invitation = invitation.first()
     if invitation is None or not invitation.is_usable:
         return None
     return invitation
 
 
-def accept_invitation(user, *, token, display_name):
-    """Join an assembly through an invitation link. Returns the new Membership."""
+def accept_invitation(user, *, display_name, token=None, digest=None):
+    """Join an assembly through an invitation link (its token, or the digest kept in the
+    session). Returns the new Membership."""
     name = _clean_display_name(display_name)
+    if token is not None:
+        digest = Invitation.digest(token) if isinstance(token, str) else None
     with transaction.atomic():
-        invitation = find_invitation(token)
+        invitation = find_invitation_by_digest(digest)
         if invitation is None:
             raise ActionError(
                 _("This invitation link is not valid: it may have expired or been used up.")
@@ -321,7 +353,10 @@ def decide_join_request(actor, *, join_request, approve):
 def _target(actor, member):
     if member.assembly_id != actor.assembly_id:
         raise NotAllowed(_("Your role in this assembly does not allow that."))
-    return Membership.objects.select_for_update().get(pk=member.pk)
+    member = Membership.objects.select_for_update().get(pk=member.pk)
+    if member.user_id is None:
+        raise ActionError(_("This person deleted their account."))
+    return member
 
 
 def change_role(actor, *, member, role):
@@ -366,6 +401,7 @@ def _end_membership(actor, member, status, reason):
         member.save(update_fields=["status"])
         verb = "member.suspended" if status == Membership.Status.SUSPENDED else "member.removed"
         audit(actor, verb, target=member, reason=reason or "")
+        privacy.membership_ended(member)
         live.access_changed(member.user_id, member.assembly_id)
     return member
 
@@ -386,10 +422,15 @@ def reinstate_member(actor, *, member):
 def rename_self(actor, *, display_name):
     require(actor, Perm.VIEW)
     name = _clean_display_name(display_name)
-    with transaction.atomic():
-        if _name_taken(actor.assembly_id, name, exclude_pk=actor.pk):
-            raise _taken_error()
-        Membership.objects.filter(pk=actor.pk).update(display_name=name)
+    try:
+        with transaction.atomic():
+            if _name_taken(actor.assembly_id, name, exclude_pk=actor.pk):
+                raise _taken_error()
+            Membership.objects.filter(pk=actor.pk).update(
+                display_name=name, name_skeleton=names.skeleton(name)
+            )
+    except IntegrityError as exc:  # someone took a look-alike a moment ago
+        raise _taken_error() from exc
     actor.display_name = name
     return actor
 
@@ -403,6 +444,7 @@ def leave_assembly(actor):
         audit(actor, "member.left", target=member)
         member.status = Membership.Status.REMOVED
         member.save(update_fields=["status"])
+        privacy.membership_ended(member)
         live.access_changed(member.user_id, member.assembly_id)
 
 

@@ -5,6 +5,7 @@ import time
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,10 @@ from . import live
 CLOSE_ACCESS_ENDED = 4403
 CLOSE_TOO_MANY = 4429
 MAX_STREAMS = 20
+# A person's open sockets are counted in the cache (shared by every worker when REDIS_URL
+# is set). Each heartbeat keeps the count alive; a worker that dies leaves its sockets
+# counted for at most this long.
+SOCKET_COUNT_SECONDS = 600
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
@@ -24,15 +29,36 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self._had_streams = False
         self.language = _language(self.scope, self.user)
         self.token = _token(self.scope)
+        self.counted = False
         await self.accept()
         if self.user is not None and self.user.is_authenticated:
+            if not await self._take_place():
+                await self.close(code=CLOSE_TOO_MANY)
+                return
             await self.channel_layer.group_add(live.user_group(self.user.pk), self.channel_name)
 
     async def disconnect(self, code):
         for stream in list(self.grants):
             await self._drop(stream)
-        if self.user is not None and self.user.is_authenticated:
+        if self.counted:
+            self.counted = False
+            await cache.adecr(_count_key(self.user.pk))
             await self.channel_layer.group_discard(live.user_group(self.user.pk), self.channel_name)
+
+    async def _take_place(self):
+        """Count this socket against its person's cap; False when the cap is reached."""
+        key = _count_key(self.user.pk)
+        await cache.aadd(key, 0, timeout=SOCKET_COUNT_SECONDS)
+        try:
+            count = await cache.aincr(key)
+        except ValueError:  # expired between the two calls
+            await cache.aset(key, 1, timeout=SOCKET_COUNT_SECONDS)
+            count = 1
+        if count > settings.LIVE_MAX_SOCKETS_PER_PERSON:
+            await cache.adecr(key)
+            return False
+        self.counted = True
+        return True
 
     # -- messages from the browser ---------------------------------------------------
 
@@ -120,6 +146,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if not self.grants and self._had_streams:
             await self.close(code=CLOSE_ACCESS_ENDED)
             return
+        if self.counted:
+            await cache.atouch(_count_key(self.user.pk), SOCKET_COUNT_SECONDS)
         await self._send("pong", {})
 
     # -- events from the channel layer ---------------------------------------------
@@ -143,6 +171,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def live_user(self, event):
         """An event for this person only (their own group)."""
         await self.send(text_data=event["text"])
+
+    async def live_logout(self, event):
+        """The person logged out everywhere: this socket's session is gone."""
+        for stream in list(self.grants):
+            await self._drop(stream)
+        await self.close(code=CLOSE_ACCESS_ENDED)
 
     async def live_access(self, event):
         """The person's membership changed: re-check every stream of that assembly now.
@@ -190,6 +224,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def _error(self, text):
         await self._send("error", {"message": str(text)})
+
+
+def _count_key(user_id):
+    return f"live:sockets:{user_id}"
 
 
 def _token(scope):

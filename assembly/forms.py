@@ -2,8 +2,27 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from . import parsing
 from .models import Assembly
 from .roles import ListVisibility, Role
+
+
+def within_days(*, back, ahead):
+    """A form validator: the time lies from `back` days ago to `ahead` days ahead (a year
+    9999 would break every member's calendar feed)."""
+
+    def validate(moment):
+        from django.utils import timezone
+
+        try:
+            parsing.check_moment(moment, now=timezone.now(), days_back=back, days_ahead=ahead)
+        except parsing.BadInput:
+            raise forms.ValidationError(
+                _("Choose a time from %(back)d days ago to %(ahead)d days ahead."),
+                params={"back": back, "ahead": ahead},
+            ) from None
+
+    return validate
 
 
 class AssemblySettingsForm(forms.Form):
@@ -88,3 +107,57 @@ class ReasonForm(forms.Form):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     next = forms.CharField(required=False, max_length=500)
+
+
+class PrivacySettingsForm(forms.Form):
+    email_details = forms.BooleanField(
+        label=_("Notification emails name the assembly and what they are about"),
+        required=False,
+        help_text=_(
+            "Off (the default): emails only say how many new notifications there are, so "
+            "mail providers learn nothing about the assembly or its votes."
+        ),
+    )
+    require_two_factor = forms.BooleanField(
+        label=_("Stewards and facilitators must use two-factor authentication"),
+        required=False,
+        help_text=_(
+            "Their pages of this assembly stay closed to them until they set it up. Set it "
+            "up for yourself first."
+        ),
+    )
+    ledger_names = forms.BooleanField(
+        label=_("Decisions log entries name who recorded them"),
+        required=False,
+        help_text=_("Entries can never be deleted, so by default they name no one."),
+    )
+    attendance_days = forms.IntegerField(
+        label=_("Keep attendance and proxies for (days after the meeting)"),
+        min_value=1, max_value=3650,
+    )  # fmt: skip
+    speaking_days = forms.IntegerField(
+        label=_("Keep the speaking queue's history for (days after the meeting)"),
+        min_value=1, max_value=3650,
+    )  # fmt: skip
+    participation_days = forms.IntegerField(
+        label=_("Keep who could vote and who voted for (days after the vote closes)"),
+        min_value=1, max_value=3650,
+    )  # fmt: skip
+    notification_days = forms.IntegerField(
+        label=_("Keep notifications for (days)"), min_value=1, max_value=3650
+    )
+    audit_days = forms.IntegerField(
+        label=_("Keep audit log entries for (days)"), min_value=1, max_value=3650
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.CharField(
+        label=_("To confirm, type your email address"), max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )  # fmt: skip
+
+
+class SessionLabelForm(forms.Form):
+    pk = forms.IntegerField(min_value=1, max_value=2**53, widget=forms.HiddenInput)
+    label = forms.CharField(label=_("Name"), max_length=40)

@@ -31,7 +31,9 @@ from django.db import transaction
 
 log = logging.getLogger(__name__)
 
-STREAM_RE = re.compile(r"^[a-z]{1,20}:[0-9]{1,12}(:[a-z]{1,20})?$")
+# The whole name, in canonical form only: no trailing newline ($ would allow one), no
+# leading zeros (one stream, one name).
+STREAM_RE = re.compile(r"[a-z]{1,20}:[1-9][0-9]{0,11}(:[a-z]{1,20})?")
 
 
 @dataclass
@@ -177,7 +179,7 @@ def register(kind: StreamKind):
 
 def parse_stream(stream):
     """Return (kind, ident, facet) for a well-formed stream name, else None."""
-    if not isinstance(stream, str) or not STREAM_RE.match(stream):
+    if not isinstance(stream, str) or not STREAM_RE.fullmatch(stream):
         return None
     parts = stream.split(":")
     kind = _KINDS.get(parts[0])
@@ -254,6 +256,12 @@ def access_changed(user_id, assembly_id):
     longer see a stream drop it, and a socket left with no streams is closed.
     """
     message = {"type": "live.access", "assembly_id": assembly_id}
+    transaction.on_commit(lambda: _send(user_group(user_id), message))
+
+
+def log_out(user_id):
+    """Close every open socket of one person (they logged out everywhere), on commit."""
+    message = {"type": "live.logout"}
     transaction.on_commit(lambda: _send(user_group(user_id), message))
 
 

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
+from . import names, roles
 
 
 class UserManager(BaseUserManager):
@@ -131,10 +131,19 @@ class Membership(models.Model):
         REMOVED = "removed", _("removed")
 
     assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="memberships")
+    # Empty once the person deleted their account: the membership stays, pseudonymised
+    # ("former member"), so what they wrote and the votes they took part in still add up.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="memberships",
     )
     display_name = models.CharField(_("display name"), max_length=60)
+    # What the name looks like (assembly/names.py): unique per assembly, so no one can
+    # take a look-alike of another member's name.
+    name_skeleton = models.CharField(max_length=240, editable=False, default="")
     role = models.CharField(
         _("role"), max_length=12, choices=roles.Role.choices, default=roles.Role.MEMBER
     )
@@ -152,6 +161,9 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 "assembly", Lower("display_name"), name="membership_unique_display_name"
             ),
+            models.UniqueConstraint(
+                fields=["assembly", "name_skeleton"], name="membership_unique_name_look"
+            ),
             models.CheckConstraint(
                 condition=models.Q(role__in=roles.Role.values), name="membership_role_valid"
             ),
@@ -164,6 +176,12 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.display_name} ({self.assembly})"
+
+    def save(self, *args, **kwargs):
+        self.name_skeleton = names.skeleton(self.display_name)
+        if kwargs.get("update_fields") is not None and "display_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_skeleton"}
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self):
@@ -273,6 +291,8 @@ class JoinRequest(models.Model):
 
 AUDIT_LABELS = {
     "assembly.updated": _("changed the assembly's settings"),
+    "assembly.privacy_changed": _("changed the assembly's privacy settings"),
+    "member.account_deleted": _("deleted their account"),
     "invitation.created": _("created an invitation link"),
     "invitation.revoked": _("revoked an invitation link"),
     "member.joined": _("joined"),
@@ -375,6 +395,90 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.action} by {self.member_id}"
+
+
+class PrivacySettings(models.Model):
+    """An assembly's choices about what is kept and said about its members (created on
+    first use; assembly/privacy.py reads and writes it). How long each kind of record is
+    kept is purged by the timer (`manage.py send_notifications`)."""
+
+    assembly = models.OneToOneField(Assembly, on_delete=models.CASCADE, related_name="privacy")
+    email_details = models.BooleanField(
+        _("notification emails name the assembly and what they are about"),
+        default=False,
+        help_text=_(
+            "Off: emails only say how many new notifications there are, so mail providers "
+            "learn nothing about the assembly or its votes."
+        ),
+    )
+    require_two_factor = models.BooleanField(
+        _("stewards and facilitators must use two-factor authentication"), default=False
+    )
+    ledger_names = models.BooleanField(
+        _("decisions log entries name who recorded them"),
+        default=False,
+        help_text=_("Log entries can never be deleted, so by default they name no one."),
+    )
+    attendance_days = models.PositiveIntegerField(
+        _("days attendance is kept after a meeting"), default=365
+    )
+    speaking_days = models.PositiveIntegerField(
+        _("days the speaking queue's history is kept after a meeting"), default=90
+    )
+    participation_days = models.PositiveIntegerField(
+        _("days the record of who voted (and who could) is kept after a vote closes"),
+        default=365,
+    )
+    notification_days = models.PositiveIntegerField(_("days notifications are kept"), default=90)
+    audit_days = models.PositiveIntegerField(_("days audit log entries are kept"), default=730)
+
+    RETENTION_FIELDS = (
+        "attendance_days", "speaking_days", "participation_days", "notification_days",
+        "audit_days",
+    )  # fmt: skip
+    RETENTION_MAX = 3650
+
+    class Meta:
+        verbose_name = _("privacy settings")
+        verbose_name_plural = _("privacy settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(attendance_days__gte=1, attendance_days__lte=3650)
+                & models.Q(speaking_days__gte=1, speaking_days__lte=3650)
+                & models.Q(participation_days__gte=1, participation_days__lte=3650)
+                & models.Q(notification_days__gte=1, notification_days__lte=3650)
+                & models.Q(audit_days__gte=1, audit_days__lte=3650),
+                name="privacy_retention_in_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assembly}"
+
+
+class SessionRecord(models.Model):
+    """One of a person's login sessions, for their "active sessions" page.
+
+    Keyed by the SHA-256 digest of the session key (never the key), with the day it
+    started, the day it was last used and a label the person may give it ("phone").
+    Nothing about the device or the network: no address, no user agent.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_records"
+    )
+    key_digest = models.CharField(max_length=64, unique=True)
+    started_on = models.DateField(default=timezone.localdate)
+    seen_on = models.DateField(default=timezone.localdate)
+    label = models.CharField(_("label"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-seen_on", "-pk"]
+
+    def __str__(self):
+        return self.label or f"session {self.pk}"
 
 
 from .meetings.models import *  # noqa: F401,F403,E402

@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 
-from . import streams
+from . import privacy, streams
+from .errors import SecondFactorRequired
 from .models import Assembly, AuditEntry, Invitation, JoinRequest, Membership
 from .roles import Perm
 
@@ -14,7 +15,9 @@ def access_assembly(user, slug, permission=Perm.VIEW):
     """The person's active Membership in the assembly `slug`.
 
     Not signed in, not a member, suspended or removed: 404 (a private assembly's
-    existence is not revealed). A member without `permission`: 403.
+    existence is not revealed). A steward or facilitator of an assembly that requires
+    two-factor authentication, without it: SecondFactorRequired (a page that says how to
+    set it up). A member without `permission`: 403.
     """
     if not user.is_authenticated:
         raise Http404
@@ -25,6 +28,8 @@ def access_assembly(user, slug, permission=Perm.VIEW):
     )
     if membership is None:
         raise Http404
+    if privacy.needs_second_factor(membership):
+        raise SecondFactorRequired(membership)
     if not membership.can(permission):
         raise PermissionDenied
     return membership

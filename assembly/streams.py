@@ -49,7 +49,7 @@ def online_names(assembly_id):
 
 
 def names_html(names):
-    return format_html_join("", "<li>{}</li>", ((name,) for name in names))
+    return format_html_join("", "<li><bdi>{}</bdi></li>", ((name,) for name in names))
 
 
 def description_event(assembly):

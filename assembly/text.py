@@ -1,7 +1,16 @@
-"""Markdown rendering, sanitised with nh3 after rendering. Called once, at write time."""
+"""Markdown rendering, sanitised with nh3 after rendering. Called once, at write time.
 
-import markdown as md
+The parser is markdown-it-py (CommonMark): its inline parsing is linear in the length of
+the text and its block nesting is capped, so no text a member can submit (at most 50,000
+characters) takes long to render, whatever its shape: nested brackets, runs of emphasis,
+link references, list markers nested thousands deep, HTML-looking text (the inputs are in
+tests/assembly/markdown_inputs.py; bench/bench_markdown.py times them). Python-Markdown,
+used before, rescans the rest of the text at every "[" and recursed once per nested list.
+"""
+
 import nh3
+from django.utils.html import escape
+from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5",
@@ -12,11 +21,33 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+MAX_NESTING = 40
+
+
+def _parser():
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
+    md.enable(["table", "strikethrough"])
+    # Images are never shown (nh3 drops <img>): "![text](url)" stays a plain link.
+    md.disable("image")
+    # Every link is kept for nh3 to judge, so an unsafe one loses its address rather
+    # than showing its source text.
+    md.validateLink = lambda url: True
+    return md
+
+
+_MD = _parser()
+
+
 def render_markdown(source):
     """Render Markdown to HTML that is safe to show: no scripts, frames, handlers or odd URLs."""
     if not source:
         return ""
-    html = md.markdown(source, extensions=["extra", "sane_lists"], output_format="html")
+    tokens = _MD.parse(source)
+    if any(token.level >= MAX_NESTING - 1 for token in tokens):
+        # Nested deeper than the parser goes (it would drop what lies below): keep every
+        # word, as plain paragraphs.
+        return _plain(source)
+    html = _MD.renderer.render(tokens, _MD.options, {})
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -24,4 +55,9 @@ def render_markdown(source):
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,
-    )
+    ).strip()
+
+
+def _plain(source):
+    paragraphs = [part.strip() for part in source.split("\n\n") if part.strip()]
+    return "\n".join(f"<p>{escape(part)}</p>" for part in paragraphs)

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("privacy/", views.privacy, name="privacy"),
+    path("privacy/", privacy_views.privacy_page, name="privacy"),
+    path("me/data/", privacy_views.my_data, name="my_data"),
+    path("me/data.json", privacy_views.my_data_json, name="my_data_json"),
+    path("me/delete/", privacy_views.delete_account, name="delete_account"),
+    path("me/sessions/", privacy_views.my_sessions, name="my_sessions"),
     path("language/", views.set_language, name="set_language"),
+    path("i/continue/", views.invitation_continue, name="invitation_continue"),
     path("i/<str:token>/", views.invitation, name="invitation"),
     path("a/<slug:slug>/", views.assembly_home, name="assembly_home"),
     path("a/<slug:slug>/join/", views.join_request, name="join_request"),
@@ -21,4 +26,5 @@ urlpatterns = [
     ),
     path("a/<slug:slug>/join-requests/", views.join_requests, name="join_requests"),
     path("a/<slug:slug>/audit/", views.audit, name="audit"),
+    path("a/<slug:slug>/privacy/", privacy_views.privacy_settings, name="privacy_settings"),
 ]

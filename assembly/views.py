@@ -3,17 +3,18 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import actions, queries, sections
-from .adapters import forget_invitation, remember_invitation, remembered_invitation
-from .errors import ActionError
+from . import actions, parsing, queries, sections
+from .adapters import INVITATION_SESSION_KEY
+from .errors import ActionError, SecondFactorRequired
 from .forms import (
     AssemblySettingsForm,
     DisplayNameForm,
@@ -35,9 +36,9 @@ def _live(*streams):
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "assembly/landing.html")
-    token = remembered_invitation(request)
-    if token and actions.find_invitation(token):
-        return redirect("invitation", token=token)
+    digest = request.session.get(INVITATION_SESSION_KEY)
+    if digest and actions.find_invitation_by_digest(digest):
+        return redirect("invitation_continue")
     memberships = queries.my_memberships(request.user)
     return render(request, "assembly/home.html", {"memberships": memberships})
 
@@ -151,43 +152,48 @@ def revoke_invitation(request, slug, pk):
 
 
 def invitation(request, token):
-    """Where an invitation link lands: sign up or log in, then choose a display name."""
+    """Where an invitation link lands. The session keeps only the token's digest, and the
+    rest (sign up or log in, then choose a display name) happens at /i/continue/, an
+    address without the token."""
     found = actions.find_invitation(token)
     if found is None:
-        response = render(request, "assembly/invitation_invalid.html", status=404)
-        forget_invitation(response)
-        return response
+        request.session.pop(INVITATION_SESSION_KEY, None)
+        return render(request, "assembly/invitation_invalid.html", status=404)
+    request.session[INVITATION_SESSION_KEY] = Invitation.digest(token)
+    return invitation_continue(request)
+
+
+def invitation_continue(request):
+    digest = request.session.get(INVITATION_SESSION_KEY)
+    found = actions.find_invitation_by_digest(digest)
+    if found is None:
+        request.session.pop(INVITATION_SESSION_KEY, None)
+        return render(request, "assembly/invitation_invalid.html", status=404)
     _speak_the_assemblys_language(request, found.assembly)
     if not request.user.is_authenticated:
-        response = render(request, "assembly/invitation.html", {"invitation": found})
-        remember_invitation(response, token)
-        return response
+        return render(request, "assembly/invitation.html", {"invitation": found})
     status = 200
     if request.method == "POST":
         form = DisplayNameForm(request.POST)
         if form.is_valid():
             try:
                 membership = actions.accept_invitation(
-                    request.user, token=token, display_name=form.cleaned_data["display_name"]
+                    request.user, digest=digest, display_name=form.cleaned_data["display_name"]
                 )
             except ActionError as exc:
                 form.add_error(None, exc.message)
                 status = 400
             else:
+                request.session.pop(INVITATION_SESSION_KEY, None)
                 messages.success(request, _("Welcome to %(name)s.") % {"name": found.assembly})
-                response = redirect("assembly_home", slug=membership.assembly.slug)
-                forget_invitation(response)
-                return response
+                return redirect("assembly_home", slug=membership.assembly.slug)
         else:
             status = 400
     else:
         form = DisplayNameForm()
-    response = render(
+    return render(
         request, "assembly/invitation.html", {"invitation": found, "form": form}, status=status
     )
-    # Signed in and on this page: the reminder has done its work (nothing loops back here).
-    forget_invitation(response)
-    return response
 
 
 def _speak_the_assemblys_language(request, assembly):
@@ -226,10 +232,8 @@ def join_request(request, slug):
 def join_requests(request, slug):
     me = queries.access_assembly(request.user, slug, Perm.DECIDE_JOIN_REQUESTS)
     if request.method == "POST":
-        pk = request.POST.get("request", "")
-        pending = get_object_or_404(
-            JoinRequest, pk=int(pk) if pk.isdigit() else 0, assembly=me.assembly
-        )
+        pk = parsing.id_or_none(request.POST.get("request"))
+        pending = get_object_or_404(JoinRequest, pk=pk or 0, assembly=me.assembly)
         try:
             actions.decide_join_request(
                 me, join_request=pending, approve=request.POST.get("decision") == "approve"
@@ -348,16 +352,17 @@ def set_language(request):
     return response
 
 
-@require_GET
-def privacy(request):
-    return render(request, "assembly/privacy.html")
-
-
 def error_404(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
 def error_403(request, exception=None):
+    if isinstance(exception, SecondFactorRequired):
+        me = exception.membership
+        return render(
+            request, "errors/second_factor.html",
+            {"me": me, "assembly": me.assembly, "next": request.get_full_path()}, status=403,
+        )  # fmt: skip
     return render(request, "errors/403.html", status=403)
 
 
@@ -366,7 +371,10 @@ def error_400(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
+    """Rendered without the request's context: no session, no user, no query, so it still
+    answers when the database is what failed."""
+    html = loader.get_template("errors/500.html").render({"LANG": translation.get_language()})
+    return HttpResponseServerError(html)
 
 
 def csrf_failure(request, reason=""):

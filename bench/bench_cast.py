@@ -26,6 +26,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from assembly.models import Assembly, Membership, User  # noqa: E402
+from assembly.names import skeleton  # noqa: E402
 from decisions import actions  # noqa: E402
 from decisions.models import Ballot, Participation  # noqa: E402
 
@@ -41,6 +42,7 @@ def main():
     )
     Membership.objects.bulk_create(
         Membership(assembly=assembly, user=u, display_name=f"m{i}",
+                   name_skeleton=skeleton(f"m{i}"),  # bulk_create skips save()
                    role="facilitator" if i == 0 else "member")
         for i, u in enumerate(users)
     )  # fmt: skip

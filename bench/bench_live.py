@@ -38,6 +38,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from assembly.models import Assembly, Membership, User  # noqa: E402
+from assembly.names import skeleton  # noqa: E402
 from tests.servers import Server  # noqa: E402
 
 N = int(os.environ.get("BENCH_SOCKETS", "1000"))
@@ -141,6 +142,7 @@ def main():
     )
     Membership.objects.bulk_create(
         Membership(assembly=assembly, user=u, display_name=f"m{i}",
+                   name_skeleton=skeleton(f"m{i}"),  # bulk_create skips save()
                    role="steward" if i == 0 else "member") for i, u in enumerate(users)
     )  # fmt: skip
     keys = [session_for(u) for u in users]

@@ -5,6 +5,7 @@ process. Set DATABASE_URL and REDIS_URL to scale out to PostgreSQL and Redis.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -28,9 +29,14 @@ def env_list(name, default=""):
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("ASAMBLEA_REQUIRE_SECRET_KEY", False):
-        raise RuntimeError("SECRET_KEY must be set in production.")
-    # Development and tests only; production sets SECRET_KEY (see README).
+    if not DEBUG:
+        # A key printed in the source would let anyone forge sessions: refuse to start.
+        sys.exit(
+            "Asamblea will not start: SECRET_KEY is not set. Set it to a long random value "
+            "(for example: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or set DEBUG=1 on a development machine."
+        )
+    # Development only (DEBUG=1); production sets SECRET_KEY (see README).
     SECRET_KEY = "insecure-development-key-change-me-" + "x" * 32  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -62,6 +68,7 @@ MIDDLEWARE = [
     # a request the inner layers refuse (e.g. an unknown Host).
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "assembly.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "assembly.sessions.SessionListMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,6 +98,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "assembly.context_processors.site",
             ],
+            # Names shown as identities: {{ member|who }}, {{ group.name|bdi }}.
+            "builtins": ["assembly.templatetags.people"],
         },
     },
 ]
@@ -209,6 +219,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
+# Never email an address that has no account (a stranger typing someone's address into
+# the password or login-code form would otherwise get them a message from us).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Asamblea] "
 # allauth's default rate limits stay on; their state lives only in the cache.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -297,13 +310,18 @@ LIVE_MAX_MESSAGE_BYTES = 64 * 1024
 LIVE_RATE_LIMIT = (30, 10.0)  # at most 30 messages per 10 seconds per socket
 LIVE_PRESENCE_TTL = 75  # seconds a socket counts as online without a heartbeat
 LIVE_REVALIDATE_SECONDS = 30  # how stale a socket's permission check may become
+LIVE_MAX_SOCKETS_PER_PERSON = 20  # open pages (tabs, phone, laptop) one person may hold
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No client address and no token in any line (see assembly/logs.py).
+    "formatters": {"private": {"()": "assembly.logs.PrivateFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "private"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
+        # Django's own handlers would print refused requests' paths unformatted.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # daphne's access log carries client addresses; it is never enabled.
         "daphne.access": {"level": "CRITICAL", "propagate": False},
     },

@@ -7,6 +7,8 @@ chosen by REDIS_URL / DATABASE_URL) is exactly what production runs.
 import os
 
 os.environ.setdefault("ASAMBLEA_INSECURE_HTTP", "1")
+# Tests run with DEBUG off, as production does, so they need a key of their own.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "t" * 40)
 
 from .settings import *  # noqa: E402,F403
 from .settings import DATABASES, STORAGES  # noqa: E402

@@ -9,7 +9,10 @@ class DecisionsConfig(AppConfig):
     def ready(self):
         from assembly import sections
 
-        from . import live_state  # noqa: F401  (registers the proposal and poll streams)
+        from . import (
+            live_state,  # noqa: F401  (registers the proposal and poll streams)
+            personal_data,
+        )
         from .models import Decision
         from .queries import open_polls, proposals
         from .record import overdue_items
@@ -28,3 +31,4 @@ class DecisionsConfig(AppConfig):
             )
 
         sections.register(order=30, build=home_section)
+        personal_data.register()

@@ -10,10 +10,14 @@ Format: a header row, then one row per ballot.
 - score, dots: "option=value" pairs, e.g. "o1=4".
 `voter` (the display name) appears only for named polls. Option ids map to labels on
 the poll's page and in its result JSON, which also reveals the lot seed after close.
+A cell a spreadsheet would read as a formula (=, +, -, @, tab, CR) is written behind a
+single quote (assembly/csvsafe.py); `read` takes the quote off again.
 """
 
 import csv
 import io
+
+from assembly import csvsafe
 
 SINGLE_ANSWER = ("majority", "consensus", "temperature", "single")
 PAIRS = ("score", "dots")
@@ -34,7 +38,7 @@ def write(method, rows, *, named):
     rows = list(rows)
     width = max([len(ballot_cells(method, choice)) for _id, choice, _v in rows] or [1])
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     header = ["ballot"] + [f"choice_{i}" for i in range(1, width + 1)]
     writer.writerow(header + (["voter"] if named else []))
     for ballot_id, choice, voter in rows:
@@ -60,7 +64,9 @@ def read(method, text):
     columns = [i for i, name in enumerate(header) if name.startswith("choice_")]
     ballots = []
     for line, row in enumerate(reader, start=2):
-        cells = [row[i].strip() for i in columns if i < len(row) and row[i].strip()]
+        cells = [
+            csvsafe.unguard(row[i].strip()) for i in columns if i < len(row) and row[i].strip()
+        ]
         if method in SINGLE_ANSWER:
             if len(cells) != 1:
                 raise FormatError(f"line {line}: expected one choice")

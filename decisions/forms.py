@@ -2,7 +2,9 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from assembly import parsing
 from assembly.errors import ActionError
+from assembly.forms import within_days
 
 from .models import Poll
 
@@ -107,6 +109,7 @@ class PollForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        validators=[within_days(back=1, ahead=731)],
     )
 
     def as_action_kwargs(self):
@@ -124,10 +127,10 @@ def parse_ballot(poll, post, options):
             raise ActionError(gettext("Choose an answer."))
         return choice
     if method == "temperature":
-        value = post.get("choice", "")
-        if not value.isdigit():
-            raise ActionError(gettext("Choose a level from 0 to 5."))
-        return int(value)
+        try:
+            return parsing.parse_int(post.get("choice"), low=0, high=5)
+        except parsing.BadInput:
+            raise ActionError(gettext("Choose a level from 0 to 5.")) from None
     if method == "approval":
         return post.getlist("choice")
     if method in ("irv", "stv"):
@@ -135,9 +138,10 @@ def parse_ballot(poll, post, options):
         for option in options:
             value = post.get(f"rank-{option.key}", "")
             if value:
-                if not value.isdigit():
-                    raise ActionError(gettext("Ranks must be numbers."))
-                ranks.append((int(value), option.key))
+                try:
+                    ranks.append((parsing.parse_int(value, low=0, high=1000), option.key))
+                except parsing.BadInput:
+                    raise ActionError(gettext("Ranks must be numbers.")) from None
         positions = [rank for rank, _key in ranks]
         if len(set(positions)) != len(positions):
             raise ActionError(gettext("Give each option a different rank."))
@@ -148,9 +152,10 @@ def parse_ballot(poll, post, options):
     for option in options:
         raw = post.get(f"{method}-{option.key}", "").strip()
         if raw:
-            if not raw.isdigit():
-                raise ActionError(gettext("Enter whole numbers."))
-            values[option.key] = int(raw)
+            try:
+                values[option.key] = parsing.parse_int(raw, low=0, high=10**6)
+            except parsing.BadInput:
+                raise ActionError(gettext("Enter whole numbers.")) from None
     if not values:
         raise ActionError(gettext("Give at least one option a value."))
     return values
@@ -160,7 +165,10 @@ def parse_counts(post, keys):
     counts = {}
     for key in keys:
         raw = post.get(f"count-{key}", "").strip() or "0"
-        if not raw.isdigit():
-            raise ActionError(gettext("Each count must be a whole number from 0 to 100000."))
-        counts[key] = int(raw)
+        try:
+            counts[key] = parsing.parse_int(raw, low=0, high=100000)
+        except parsing.BadInput:
+            raise ActionError(
+                gettext("Each count must be a whole number from 0 to 100000.")
+            ) from None
     return counts

@@ -2,12 +2,11 @@
 calendar feed. (Proposals and votes are in views.py.)"""
 
 import contextlib
-import csv
 import hashlib
 import io
 import json
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from assembly import csvsafe, parsing
 from assembly.errors import ActionError, NotAllowed
 from assembly.models import Membership
 from assembly.queries import access_assembly, pickable_members, picked_member
@@ -52,9 +52,9 @@ def _filtered(request, assembly):
     if words:
         for word in words.split()[:10]:
             qs = qs.filter(Q(title__icontains=word) | Q(text__icontains=word))
-    group = request.GET.get("group", "")
-    if group.isdigit():
-        qs = qs.filter(actions__group_id=int(group)).distinct()
+    group = parsing.id_or_none(request.GET.get("group"))
+    if group:
+        qs = qs.filter(actions__group_id=group).distinct()
     status = request.GET.get("status", "")
     if status == "overdue":
         qs = (
@@ -64,9 +64,11 @@ def _filtered(request, assembly):
         )
     elif status in ActionItem.Status.values:
         qs = qs.filter(actions__status=status).distinct()
+    earliest, latest = parsing.date_window(timezone.localdate())
     for field, lookup in (("from", "decided_at__date__gte"), ("to", "decided_at__date__lte")):
-        with contextlib.suppress(ValueError):  # an unreadable date filters nothing
-            qs = qs.filter(**{lookup: date.fromisoformat(request.GET.get(field, ""))})
+        with contextlib.suppress(parsing.BadInput):  # an unreadable date filters nothing
+            day = parsing.parse_date(request.GET.get(field), earliest=earliest, latest=latest)
+            qs = qs.filter(**{lookup: day})
     return qs
 
 
@@ -149,10 +151,13 @@ def _parse_counts(text):
         key, sep, value = line.rpartition(":")
         if not sep:
             key, sep, value = line.rpartition("=")
-        value = value.strip()
-        if not sep or not key.strip() or not value.isdigit():
+        try:
+            number = parsing.parse_int(value, low=0, high=100000) if sep else None
+        except parsing.BadInput:
+            number = None
+        if number is None or not key.strip():
             raise ActionError(_("Write each count as “name: number”, one per line."))
-        counts[key.strip()] = int(value)
+        counts[key.strip()] = number
     return counts
 
 
@@ -181,18 +186,23 @@ def add_action(request, slug, sequence):
 
     group = assignee = due = None
     try:
-        if request.POST.get("group", "").isdigit():
-            group = Group.objects.filter(
-                pk=int(request.POST["group"]), assembly=me.assembly
-            ).first()
+        if request.POST.get("group"):
+            group_id = parsing.id_or_none(request.POST["group"])
+            group = Group.objects.filter(pk=group_id or 0, assembly=me.assembly).first()
             if group is None:
                 raise ActionError(_("That working group is not in this assembly."))
         assignee = picked_member(me, request.POST, "assignee")
         if request.POST.get("due"):
+            today = timezone.localdate()
             try:
-                due = date.fromisoformat(request.POST["due"])
-            except ValueError:
-                raise ActionError(_("Enter a date.")) from None
+                due = parsing.parse_date(
+                    request.POST["due"], earliest=today - timedelta(days=3650),
+                    latest=today + timedelta(days=3650),
+                )  # fmt: skip
+            except parsing.BadInput:
+                raise ActionError(
+                    _("Enter a date (year-month-day) within ten years of today.")
+                ) from None
         record.add_action_item(
             me, decision=entry, what=request.POST.get("what", ""), group=group,
             assignee=assignee, due=due, idempotency_key=request.POST.get("idempotency_key"),
@@ -242,7 +252,7 @@ CSV_COLUMNS = [
 def export_csv(request, slug):
     me = access_assembly(request.user, slug)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)  # no cell can run as a spreadsheet formula
     writer.writerow(CSV_COLUMNS)
     for d in _entries(me.assembly).order_by("sequence"):
         writer.writerow([
@@ -376,11 +386,15 @@ def calendar_feed(request, token):
     host = request.get_host().split(":")[0]
     polls = Poll.objects.filter(assembly=assembly, closes_at__isnull=False).order_by("-closes_at")
     for poll in polls[:200]:
+        try:
+            ends = poll.closes_at + timedelta(minutes=15)
+        except OverflowError:  # stored before dates were bounded (assembly/parsing.py)
+            continue
         event = icalendar.Event()
         event.add("uid", f"poll-{poll.pk}@{host}")
         event.add("summary", _("Vote closes: %(question)s") % {"question": poll.question})
         event.add("dtstart", poll.closes_at)
-        event.add("dtend", poll.closes_at + timedelta(minutes=15))
+        event.add("dtend", ends)
         event.add("dtstamp", poll.opened_at)
         event.add("url", request.build_absolute_uri(reverse("poll", args=[assembly.slug, poll.pk])))
         cal.add_component(event)

@@ -8,6 +8,7 @@ it is rendered in the recipient's language when shown or mailed.
 """
 
 import logging
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -54,7 +55,7 @@ def notify(members, kind, *, subject, url, key):
         if in_app or email:
             rows.append(
                 Notification(
-                    recipient=member, kind=kind, subject=subject[:300], url=url, key=key,
+                    recipient=member, kind=kind, subject=one_line(subject)[:300], url=url, key=key,
                     email_pending=email, in_app=in_app,
                 )
             )  # fmt: skip
@@ -62,6 +63,13 @@ def notify(members, kind, *, subject, url, key):
     for user_id in {row.recipient.user_id for row in created if row.in_app}:
         live.publish_user(user_id, "notification.created", {"delta": 1})
     return len(created)
+
+
+def one_line(text):
+    """Text for a single line (a mail header, a list item): whitespace and control
+    characters folded to single spaces, so a newline in a question cannot add a header."""
+    cleaned = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in str(text))
+    return " ".join(cleaned.split())
 
 
 def unread_count(user):
@@ -188,10 +196,23 @@ def send_pending(now=None):
 
 
 def _send(user, batch, *, digest):
+    """Mail one notification, or a digest. Content-free unless every item's assembly
+    chose details: mail providers then learn only that there is something to read."""
+    from assembly import privacy
+
     language = user.language or batch[0].recipient.assembly.language or settings.LANGUAGE_CODE
+    chosen = {}
+    for item in batch:
+        if item.recipient.assembly_id not in chosen:
+            policy = privacy.settings_for(item.recipient.assembly)
+            chosen[item.recipient.assembly_id] = policy.email_details
+    details = all(chosen.values())
     with translation.override(language):
-        context = {"items": batch, "digest": digest, "site": settings.SITE_URL}
-        subject = render_to_string("decisions/email/subject.txt", context).strip()
+        context = {
+            "items": batch, "digest": digest, "details": details, "count": len(batch),
+            "site": settings.SITE_URL, "inbox": reverse("notifications"),
+        }  # fmt: skip
+        subject = one_line(render_to_string("decisions/email/subject.txt", context))[:200]
         body = render_to_string("decisions/email/body.txt", context)
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

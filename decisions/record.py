@@ -43,6 +43,16 @@ def _append(assembly_id, **fields):
     return entry
 
 
+def _recorder(actor):
+    """Who recorded an entry, for the chain: nobody, unless the assembly chose to name
+    recorders (an entry can never be deleted, so by default it names no one)."""
+    from assembly import privacy
+
+    if actor is None or not privacy.settings_for(actor.assembly).ledger_names:
+        return ""
+    return actor.display_name
+
+
 def _now():
     # Whole seconds: the canonical form is an ISO string, identical after a round trip.
     return timezone.now().replace(microsecond=0)
@@ -70,7 +80,7 @@ def record_from_poll(actor, *, poll, proposal):
         meeting=meeting,
         proposal=proposal,
         poll=poll,
-        recorded_by=actor.display_name if actor else "",
+        recorded_by=_recorder(actor),
         decided_at=(poll.closed_at or timezone.now()).replace(microsecond=0),
     )
     if proposal.group_id:
@@ -101,7 +111,7 @@ def record_room_decision(
             how_reached=how_reached,
             entered_counts=counts,
             meeting=(meeting or "")[:300],
-            recorded_by=actor.display_name,
+            recorded_by=_recorder(actor),
             decided_at=_now(),
         )
 
@@ -142,7 +152,7 @@ def supersede(actor, *, entry, kind, title, text, how_reached, idempotency_key=N
             text_html=render_markdown(text),
             how_reached=(how_reached or "").strip()[:500],
             supersedes=entry,
-            recorded_by=actor.display_name,
+            recorded_by=_recorder(actor),
             decided_at=_now(),
         )
 

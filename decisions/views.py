@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from assembly import parsing
 from assembly.errors import ActionError, NotAllowed
 from assembly.queries import access_assembly
 from assembly.roles import Perm
@@ -29,8 +30,7 @@ from .models import Amendment, Ballot, Comment, Elector, Poll, Proposal
 
 
 def _int(value):
-    value = str(value or "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return parsing.id_or_none(value)
 
 
 # -- proposals --------------------------------------------------------------------------

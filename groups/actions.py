@@ -16,8 +16,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assembly import idempotency, live
-from assembly.actions import audit
+from assembly import idempotency, live, names
+from assembly.actions import audit, clean_name
 from assembly.errors import ActionError, NotAllowed
 from assembly.models import Membership
 from assembly.text import render_markdown
@@ -93,11 +93,11 @@ def _text(value, *, limit, too_long_message):
 
 
 def _clean_group(name, kind, mandate, join_policy):
-    name = _line(
+    name = clean_name(
         name,
-        required_message=_("A working group needs a name."),
-        too_long_message=_("A group's name can be at most 120 characters."),
         limit=NAME_MAX,
+        empty_message=_("A working group needs a name."),
+        too_long_message=_("A group's name can be at most 120 characters."),
     )
     if kind not in Group.Kind.values:
         raise ActionError(_("Choose what kind of group this is."))
@@ -107,6 +107,12 @@ def _clean_group(name, kind, mandate, join_policy):
         mandate, limit=TEXT_MAX, too_long_message=_("Keep the mandate under 20,000 characters.")
     )
     return name, mandate
+
+
+def _refuse_look_alike(assembly_id, name, exclude_pk=None):
+    same = Group.objects.filter(assembly_id=assembly_id, name_skeleton=names.skeleton(name))
+    if same.exclude(pk=exclude_pk).exists():
+        raise ActionError(_("This assembly already has a working group with that name."))
 
 
 def _unique_slug(assembly_id, name):
@@ -190,6 +196,7 @@ def create_group(
         )
         if len(found) != len(lead_ids):
             raise ActionError(_("Every lead must be an active member of this assembly."))
+        _refuse_look_alike(me.assembly_id, name)
         try:
             with transaction.atomic():
                 group = Group.objects.create(
@@ -231,11 +238,19 @@ def update_group(me, group, *, name, kind, mandate, join_policy, members_may_pos
         changed = [field for field, value in new.items() if getattr(group, field) != value]
         if not changed:
             return group
+        if "name" in changed:
+            _refuse_look_alike(group.assembly_id, name, exclude_pk=group.pk)
         for field in changed:
             setattr(group, field, new[field])
         group.mandate_html = render_markdown(group.mandate)
         group.revision += 1
-        group.save()
+        try:
+            with transaction.atomic():
+                group.save()
+        except IntegrityError as exc:  # a look-alike was started a moment ago
+            raise ActionError(
+                _("This assembly already has a working group with that name.")
+            ) from exc
         audit(me, "group.updated", group=group.pk, name=group.name, fields=changed)
         _publish(group, "group.updated", {"group": group.pk}, board=True)
     return group

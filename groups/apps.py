@@ -9,6 +9,7 @@ class GroupsConfig(AppConfig):
     def ready(self):
         from assembly import sections
 
-        from . import home, streams  # noqa: F401  (registers the groups' live streams)
+        from . import home, personal_data, streams  # noqa: F401  (streams: live streams)
 
         sections.register(order=20, build=home.board_section)
+        personal_data.register()

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assembly import names
 from assembly.models import Assembly, Membership
 
 
@@ -30,6 +31,8 @@ class Group(models.Model):
 
     assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="working_groups")
     name = models.CharField(_("name"), max_length=120)
+    # What the name looks like (assembly/names.py): one group per look in an assembly.
+    name_skeleton = models.CharField(max_length=480, editable=False, default="")
     slug = models.SlugField(_("short name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     mandate = models.TextField(_("mandate"), blank=True, max_length=20000)
@@ -52,6 +55,9 @@ class Group(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["assembly", "slug"], name="group_unique_slug"),
+            models.UniqueConstraint(
+                fields=["assembly", "name_skeleton"], name="group_unique_name_look"
+            ),
             models.CheckConstraint(
                 condition=models.Q(
                     kind__in=[
@@ -75,6 +81,12 @@ class Group(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_skeleton = names.skeleton(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_skeleton"}
+        super().save(*args, **kwargs)
 
     @property
     def stream(self):

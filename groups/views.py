@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from assembly import parsing
 from assembly.errors import ActionError, NotAllowed
 from assembly.queries import access_assembly
 from assembly.roles import Perm
@@ -45,7 +46,7 @@ def _decorate(posts, standing):
 
 
 def _int(value):
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+    return parsing.id_or_none(value)
 
 
 # -- groups -----------------------------------------------------------------------------

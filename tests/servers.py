@@ -1,10 +1,10 @@
 """Run the real ASGI application under daphne in a child process, against the test
 database, for browser and cross-process tests; or exactly as a documented command line
-starts it (README's production command, `make run`), to test what those promise."""
+starts it (the README's production command, `make run`), to test what those promise."""
 
 import os
 import re
-import shlex
+import signal
 import socket
 import subprocess
 import sys
@@ -14,6 +14,7 @@ from pathlib import Path
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
+START_SECONDS = 90  # daphne imports Django and the app: seconds on a loaded CI machine
 
 
 def free_port():
@@ -22,48 +23,49 @@ def free_port():
         return s.getsockname()[1]
 
 
-START_SECONDS = 90  # daphne imports Django and the app: seconds on a loaded CI machine
-DAPHNE_ARGS = ["--websocket-max-message-size", "65536", "-v", "0"]
+def readme_command():
+    """The line of the README's production instructions that starts the server."""
+    text = (ROOT / "README.md").read_text()
+    block = text.split("## Running with PostgreSQL and Redis", 1)[1].split("```sh", 1)[1]
+    block = block.split("```", 1)[0]
+    lines = [line.strip() for line in block.splitlines() if "serve" in line or "daphne" in line]
+    assert len(lines) == 1, lines
+    return lines[0]
 
 
-def documented_daphne_commands():
-    """{where: [daphne's arguments]} for each documented way to start the server: the
-    README's production command and the Makefile's `run` target."""
-    readme = (ROOT / "README.md").read_text()
-    makefile = (ROOT / "Makefile").read_text().replace("\\\n", " ")
-    found = {
-        "README.md": re.findall(r"^\S*daphne (.*config\.asgi:application)$", readme, re.M),
-        "Makefile (make run)": re.findall(r"bin/daphne (.*config\.asgi:application)", makefile),
-    }
-    commands = {}
-    for where, lines in found.items():
-        assert len(lines) == 1, f"expected one daphne command in {where}, found {lines}"
-        commands[where] = shlex.split(lines[0])[:-1]  # without the application
-    return commands
+def makefile_command():
+    """The line `make run` runs to start the server (make -n prints without running)."""
+    out = subprocess.run(
+        ["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    lines = [line.strip() for line in out.splitlines() if "serve" in line or "daphne" in line]
+    lines = [line for line in lines if not line.startswith("echo")]
+    assert len(lines) == 1, lines
+    return lines[0]
 
 
-def with_port(args, port):
-    """The same arguments, bound to 127.0.0.1 on `port`."""
-    out, skip = [], False
-    for arg in args:
-        if skip:
-            skip = False
-        elif arg in ("-b", "--bind", "-p", "--port"):
-            skip = True
-        else:
-            out.append(arg)
-    return ["-b", "127.0.0.1", "-p", str(port), *out]
+def documented_commands():
+    """{where: command line} for each documented way to start the server."""
+    return {"README.md": readme_command(), "Makefile (make run)": makefile_command()}
+
+
+def on_port(command, port):
+    """The same command line, on `port`."""
+    swapped, n = re.subn(r"-p \d+", f"-p {port}", command)
+    assert n == 1, command
+    return swapped
 
 
 class Server:
-    def __init__(self, port=None, args=None, env=None):
-        """`args`: daphne's arguments besides bind, port and the application (default:
-        DAPHNE_ARGS, as the README's production command). `env`: extra environment for
-        the server process (e.g. another REDIS_URL)."""
+    """`command` is a shell command line (e.g. the README's, see `on_port`); by default
+    bin/serve, the command every documented way of starting Asamblea uses. `env`: extra
+    environment for the server process (e.g. another REDIS_URL)."""
+
+    def __init__(self, port=None, command=None, env=None):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.command = command or f"bin/serve -b 127.0.0.1 -p {self.port}"
         self.process = None
-        self.args = DAPHNE_ARGS if args is None else args
         self.extra_env = env or {}
 
     def start(self):
@@ -73,21 +75,17 @@ class Server:
             "ASAMBLEA_TEST_DB_NAME": str(connection.settings_dict["NAME"]),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PYTHONUNBUFFERED": "1",
+            "ASAMBLEA_PYTHON": sys.executable,
             **self.extra_env,
         }
         self.log = open(ROOT / f".daphne-{self.port}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                *with_port(self.args, self.port),
-                "config.asgi:application",
-            ],
+            ["/bin/sh", "-c", self.command],
             cwd=ROOT,
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stop() ends the shell and daphne
         )
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
@@ -97,17 +95,21 @@ class Server:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     return self
             except OSError:
-                time.sleep(0.1)  # polling for the port, not waiting for an outcome
+                time.sleep(0.1)
         raise RuntimeError(f"daphne did not start in {START_SECONDS} s")
 
     def stop(self):
+        """Stop the server; returns everything it printed."""
+        output = ""
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         if getattr(self, "log", None):
             self.log.close()
+            output = Path(self.log.name).read_text(errors="replace")
             Path(self.log.name).unlink(missing_ok=True)
+        return output

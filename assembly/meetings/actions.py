@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assembly import idempotency, live, stack
-from assembly.actions import audit, require
+from assembly.actions import audit, clean_name, require
 from assembly.errors import ActionError, NotAllowed
 from assembly.models import Membership
 from assembly.roles import Perm
@@ -424,6 +424,8 @@ def end_meeting(actor, *, meeting):
         meeting.save(update_fields=["state", "ended_at", "current_item"])
         audit(actor, "meeting.ended", meeting=meeting.pk)
         _changed(meeting)
+        # The projector's address ends with the meeting: its screens are dropped.
+        transaction.on_commit(lambda: streams.revoke_projector(meeting.pk))
     return meeting
 
 
@@ -576,7 +578,13 @@ def add_room_hand(
     if kind not in Hand.Kind.values:
         raise ActionError(_("Choose what kind of contribution it is."))
     if member is None:
-        name = _text(name, field=_("The name"), maximum=60)
+        name = clean_name(
+            name,
+            limit=60,
+            empty_message=_("%(field)s cannot be empty.") % {"field": _("The name")},
+            too_long_message=_("%(field)s can be at most %(max)d characters.")
+            % {"field": _("The name"), "max": 60},
+        )
     elif member.assembly_id != item.meeting.assembly_id or not member.is_active:
         raise ActionError(_("That person is not an active member of this assembly."))
 

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from assembly.forms import within_days
 from assembly.models import Membership
 from assembly.roles import Perm
 from assembly.stack import PROGRESSIVE_MODES
@@ -19,7 +20,10 @@ def _members(assembly):
 
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=DATETIME, input_formats=INPUT_FORMATS)
+    starts_at = forms.DateTimeField(
+        label=_("Starts"), widget=DATETIME, input_formats=INPUT_FORMATS,
+        validators=[within_days(back=3650, ahead=731)],
+    )  # fmt: skip
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     call_link = forms.CharField(
         label=_("Video call link"),

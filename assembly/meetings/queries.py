@@ -63,8 +63,8 @@ def access_link(meeting, pk):
 def projector_meeting(pk, token):
     """The meeting whose projector address this is, or 404 (a wrong token looks the same)."""
     meeting = Meeting.objects.select_related("assembly", "current_item").filter(pk=pk).first()
-    if meeting is None or not token:
-        raise Http404
+    if meeting is None or not token or meeting.state == Meeting.State.ENDED:
+        raise Http404  # the projector's address ends with its meeting
     if not hmac.compare_digest(meeting.projector_token.encode(), str(token).encode()):
         raise Http404
     return meeting

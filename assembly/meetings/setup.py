@@ -38,6 +38,10 @@ def connect():
     record.MEETING_OF_POLL.append(meeting_of_poll)
     log_views.CALENDAR_SOURCES.append(calendar_events)
 
+    from . import personal_data
+
+    personal_data.register()
+
 
 def meeting_of_poll(poll):
     """The title of the meeting a vote was opened in, for the decisions log."""
@@ -57,13 +61,13 @@ def calendar_events(assembly):
     from .models import Meeting
 
     meetings = Meeting.objects.filter(assembly=assembly).order_by("-starts_at")[:200]
-    return [
-        (
-            f"meeting-{m.pk}",
-            m.starts_at,
-            m.ended_at or m.starts_at + timedelta(hours=2),
-            m.title,
-            m.place or m.call_link,
-        )
-        for m in meetings
-    ]
+    events = []
+    for m in meetings:
+        try:
+            end = m.ended_at or m.starts_at + timedelta(hours=2)
+        except (
+            OverflowError
+        ):  # a start at the very end of year 9999, from before dates were bounded
+            continue
+        events.append((f"meeting-{m.pk}", m.starts_at, end, m.title, m.place or m.call_link))
+    return events

@@ -94,11 +94,14 @@ def revoke_projector(meeting_id):
 def authorize(user, ident, facet, token=None):
     from .models import Meeting, Sanction
 
-    meeting = Meeting.objects.filter(pk=ident).only("assembly_id", "projector_token").first()
+    meeting = Meeting.objects.filter(pk=ident).only("assembly_id", "projector_token", "state")
+    meeting = meeting.first()
     if meeting is None:
         return None
     stream = f"meeting:{ident}:{facet}"
     if facet == PROJECTOR:
+        if meeting.state == Meeting.State.ENDED:
+            return None  # the projector's address ends with its meeting
         if not token or not hmac.compare_digest(
             meeting.projector_token.encode(), str(token).encode()
         ):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assembly import parsing
 from assembly.errors import ActionError
 from assembly.queries import access_assembly, pickable_members, picked_member
 from assembly.roles import Perm
@@ -39,11 +40,10 @@ ITEM_ACTS = (
 
 
 def _int(value):
-    text = str(value if value is not None else "").strip()
-    digits = text[1:] if text.startswith("-") else text
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
-        raise ActionError(_("Enter a whole number."))
-    return int(text)
+    try:
+        return parsing.parse_int(value, low=-(10**9), high=10**9)
+    except parsing.BadInput:
+        raise ActionError(_("Enter a whole number.")) from None
 
 
 def _is_async(request):

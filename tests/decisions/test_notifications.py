@@ -50,7 +50,18 @@ def test_settings_page_saves_choices(cast):
     assert DigestChoice.objects.filter(user=cast.member.user).exists()
 
 
+def _details(assembly):
+    """These tests read what the email says: the assembly chooses detailed emails
+    (content-free is the default: tests/decisions/test_email_privacy.py)."""
+    from assembly import privacy
+
+    chosen = privacy.settings_for(assembly)
+    chosen.email_details = True
+    chosen.save()
+
+
 def test_immediate_email_and_retry_after_a_failing_mail_server(cast, settings):
+    _details(cast.assembly)
     open_vote(cast, question="Rent strike?")
     settings.EMAIL_BACKEND = "tests.decisions.failing_mail.Backend"
     sent, failed = notify.send_pending()
@@ -64,6 +75,7 @@ def test_immediate_email_and_retry_after_a_failing_mail_server(cast, settings):
 
 
 def test_a_digest_gathers_items_into_one_email_a_day(cast):
+    _details(cast.assembly)
     DigestChoice.objects.create(user=cast.member.user)
     open_vote(cast, question="First?")
     open_vote(cast, question="Second?")
@@ -80,6 +92,7 @@ def test_a_digest_gathers_items_into_one_email_a_day(cast):
 
 
 def test_email_is_in_the_recipients_language(cast):
+    _details(cast.assembly)
     cast.member.user.language = "es"
     cast.member.user.save()
     open_vote(cast, question="¿Huelga?")

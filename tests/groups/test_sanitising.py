@@ -64,7 +64,7 @@ SAFE_TAGS = {
     "td", "th", "thead", "tr", "ul",
     # the page's own markup around posts
     "article", "header", "span", "div", "time", "meter", "form", "input", "button",
-    "section", "details", "summary", "main", "label", "small", "nav",
+    "section", "details", "summary", "main", "label", "small", "nav", "bdi",
 }  # fmt: skip
 SAFE_SCHEMES = {"http", "https", "mailto"}
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -99,7 +99,7 @@ class _Inspector(HTMLParser):
 
 ALLOWED_USER_TAGS = SAFE_TAGS - {"form", "input", "button", "meter", "time", "article",
                                  "header", "span", "div", "section", "details", "summary",
-                                 "main", "label", "small", "nav"}  # fmt: skip
+                                 "main", "label", "small", "nav", "bdi"}  # fmt: skip
 
 
 def harmless(html, *, stored=True):

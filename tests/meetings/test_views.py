@@ -203,7 +203,7 @@ def test_proxy_forms(cast, running):
     proxy_url = url(running, f"proxy/{link.pk}/{cast.member.pk}/")
     assert proxy_url in page
     form = delegate.get(proxy_url).content.decode()
-    assert "You are voting for Ana" in form
+    assert "You are voting for <bdi>Ana</bdi>" in form
     key = form.split('name="idempotency_key" value="')[1].split('"')[0]
     delegate.post(proxy_url, {"choice": "no", "idempotency_key": key})
     assert link.poll.participations.get(member=cast.member).cast_by == cast.member2

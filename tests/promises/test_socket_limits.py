@@ -19,17 +19,18 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect as ws_connect
 
-from tests.servers import Server, documented_daphne_commands
+from tests.servers import Server, documented_commands, free_port, on_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LIMIT = 64 * 1024
-COMMANDS = documented_daphne_commands()
+COMMANDS = documented_commands()
 
 
 @pytest.fixture(params=sorted(COMMANDS))
 def documented_server(request, transactional_db):
-    server = Server(args=COMMANDS[request.param]).start()
+    port = free_port()
+    server = Server(port=port, command=on_port(COMMANDS[request.param], port)).start()
     yield server
     server.stop()
 

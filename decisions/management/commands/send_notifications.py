@@ -1,4 +1,5 @@
-"""Generate time-based notifications and send pending email, outside any request.
+"""Generate time-based notifications and send pending email, outside any request; purge
+what the privacy settings no longer keep and expired login sessions (assembly/privacy.py).
 
 Run it from a timer (cron or a systemd timer) every few minutes, or with --loop as a
 small worker. Mail that fails stays queued and is retried on the next run.
@@ -8,7 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from assembly import idempotency
+from assembly import privacy
 from decisions import notify
 from decisions.actions import close_due_polls
 
@@ -24,9 +25,10 @@ class Command(BaseCommand):
             closed = close_due_polls()
             created = notify.due_reminders()
             sent, failed = notify.send_pending()
-            idempotency.purge()
+            purged = sum(privacy.run_timer().values())
             self.stdout.write(
-                f"closed {len(closed)} votes, {created} reminders, sent {sent}, failed {failed}"
+                f"closed {len(closed)} votes, {created} reminders, sent {sent}, failed {failed}, "
+                f"purged {purged}"
             )
             if not options["loop"]:
                 return

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assembly', '0003_meetings'),
+        ('assembly', '0005_privacy'),
     ]
 
     operations = [
