@@ -481,6 +481,17 @@ def register_base():
                 fields=("assembly.Presence.membership",),
             ),
             Kept(
+                "submissions",
+                gettext_lazy(
+                    "For each form you send that creates something (a post, a comment, a vote "
+                    "opened...): a random code the form carried and what it created, so that "
+                    "pressing twice creates it once."
+                ),
+                gettext_lazy("Two days."),
+                gettext_lazy("No one; the server only compares codes."),
+                fields=("assembly.Submission.member",),
+            ),
+            Kept(
                 "two_factor",
                 gettext_lazy(
                     "If you turn on two-factor authentication: its secret and your recovery codes."

@@ -159,8 +159,11 @@ def invitation(request, token):
     if found is None:
         request.session.pop(INVITATION_SESSION_KEY, None)
         return render(request, "assembly/invitation_invalid.html", status=404)
-    request.session[INVITATION_SESSION_KEY] = Invitation.digest(token)
-    return invitation_continue(request)
+    digest = Invitation.digest(token)
+    if not request.user.is_authenticated:
+        # Remembered while they make an account and verify their email.
+        request.session[INVITATION_SESSION_KEY] = digest
+    return _invitation_page(request, digest, found)
 
 
 def invitation_continue(request):
@@ -169,6 +172,11 @@ def invitation_continue(request):
     if found is None:
         request.session.pop(INVITATION_SESSION_KEY, None)
         return render(request, "assembly/invitation_invalid.html", status=404)
+    return _invitation_page(request, digest, found)
+
+
+def _invitation_page(request, digest, found):
+    """Sign up or log in, then choose a display name and join."""
     _speak_the_assemblys_language(request, found.assembly)
     if not request.user.is_authenticated:
         return render(request, "assembly/invitation.html", {"invitation": found})
@@ -184,7 +192,8 @@ def invitation_continue(request):
                 form.add_error(None, exc.message)
                 status = 400
             else:
-                request.session.pop(INVITATION_SESSION_KEY, None)
+                if INVITATION_SESSION_KEY in request.session:
+                    del request.session[INVITATION_SESSION_KEY]
                 messages.success(request, _("Welcome to %(name)s.") % {"name": found.assembly})
                 return redirect("assembly_home", slug=membership.assembly.slug)
         else:

@@ -1,8 +1,9 @@
 """The assembly's member-list setting holds everywhere (issue 9, point 5).
 
 A canary member, "Zelda Canary", belongs to the assembly and has done nothing: no post,
-no vote, no hand, no group. Every page of the site (every URL pattern, walked from the
-resolver, so a new page cannot slip by) and every live stream's snapshot is read by people
+no vote, no hand, no group. Every page of the site (every row of the permission table,
+which the coverage test keeps in step with the URL resolver, so a new page cannot slip
+by) and every live stream's snapshot is read by people
 the setting does not allow to see the member list; none of them may contain her name.
 Those the setting allows do see her on the member list, so the canary is findable.
 
@@ -13,139 +14,35 @@ named her to people without the right.
 
 import html
 import json
-from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
-from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 
-from assembly import live
-from assembly.meetings import actions as meeting_actions
-from decisions import actions, record
-from decisions.models import Notification
-from groups import actions as group_actions
 from tests.conftest import client_for, join, make_user
 from tests.live.conftest import connect, subscribe
+from tests.permissions import world as world_module
+from tests.permissions.table import CASES, STREAMS
 
 CANARY = "Zelda Canary"
 
 
 @pytest.fixture
 def world(cast):
-    """One of everything a page can show, in the Eastside assembly."""
-    w = {"canary": join(make_user("zelda@example.org"), cast.assembly, CANARY)}
-    proposal = actions.draft_proposal(cast.member, title="Rent strike", body="We strike.")
-    w["proposal"] = actions.open_discussion(cast.member, proposal=proposal)
-    w["amendment"] = actions.propose_amendment(cast.member2, proposal=w["proposal"], body="B2")
-    w["comment"] = actions.post_comment(cast.member2, proposal=w["proposal"], body="Yes")
-    w["group"] = group_actions.create_group(
-        cast.steward, name="Rapid response", kind="rapid_response", leads=[cast.member]
-    )
-    w["post"] = group_actions.create_post(
-        cast.member, w["group"], kind="update", title="Hi", body="Flyers are done."
-    )
-    w["entry"] = record.record_room_decision(
-        cast.facilitator, title="Banner", text="Make a banner.", how_reached="consensus"
-    )
-    w["action"] = record.add_action_item(cast.facilitator, decision=w["entry"], what="Paint")
-    meeting = meeting_actions.schedule_meeting(
-        cast.facilitator, title="General", starts_at=timezone.now() + timedelta(hours=1)
-    )
-    w["item"] = meeting_actions.add_item(cast.facilitator, meeting=meeting, title="Welcome")
-    meeting_actions.update_settings(cast.steward, progressive="off", count_unregistered=True,
-                                    proxies_allowed=True, max_proxies=2)  # fmt: skip
-    meeting_actions.start_meeting(cast.facilitator, meeting=meeting)
-    meeting.refresh_from_db()
-    w["meeting"] = meeting
-    meeting_actions.check_in(cast.member, meeting=meeting)
-    meeting_actions.delegate_vote(cast.member2, meeting=meeting, delegate=cast.member)
-    w["link"] = meeting_actions.open_floor_vote(
-        cast.facilitator, meeting=meeting, question="Q?", method="majority",
-        present_only=False, use_proposal=False,
-    )  # fmt: skip
-    w["poll"] = actions.open_poll(cast.facilitator, question="Named?", method="majority")
-    actions.cast_ballot(cast.member, poll=w["poll"], choice="yes", idempotency_key="k-12345678")
-    w["invitation"], w["token"] = actions_invite(cast)
-    actions.open_poll(cast.facilitator, question="Due", method="majority")
+    """The permission tests' world (something behind every URL), plus the canary."""
+    w = world_module.build(cast)
+    w.canary = join(make_user("zelda@example.org"), cast.assembly, CANARY)
     return w
 
 
-def actions_invite(cast):
-    from assembly import actions as assembly_actions
-
-    return assembly_actions.create_invitation(cast.steward)
-
-
-def _kwargs(cast, w, name, viewer):
-    """The address parts of each page, from the world. A page missing here fails the test:
-    add it, so that it is checked too."""
-    s = {"slug": cast.assembly.slug}
-    m = {**s, "pk": w["meeting"].pk}
-    g = {**s, "group": w["group"].slug}
-    note = Notification.objects.filter(recipient__user=viewer.user).first()
-    return {
-        "home": {}, "privacy": {}, "set_language": {}, "invitation": {"token": w["token"]},
-        "assembly_home": s, "join_request": s, "members": s,
-        "member_detail": {**s, "pk": w["canary"].pk}, "my_membership": s,
-        "assembly_settings": s, "invitations": s,
-        "revoke_invitation": {**s, "pk": w["invitation"].pk}, "join_requests": s, "audit": s,
-        "meetings": s, "meeting_new": s, "meeting_settings": s, "meeting": m,
-        "meeting_edit": m, "meeting_check_in": m, "meeting_hand": m, "meeting_proxy": m,
-        "meeting_proxy_vote": {**m, "link_pk": w["link"].pk,
-                               "delegator_pk": cast.member2.pk},
-        "meeting_console": m, "meeting_console_panel": m, "meeting_act": m,
-        "meeting_add_item": m, "meeting_notes": m,
-        "meeting_save_notes": {**m, "item_pk": w["item"].pk}, "meeting_minutes": m,
-        "meeting_minutes_md": m,
-        "meeting_projector": {"pk": w["meeting"].pk, "token": w["meeting"].projector_token},
-        "groups": s, "group_create": s, "group": g, "group_fragment": g, "group_post": g,
-        "group_edit": g, "group_members": g, "group_join": g, "group_leave": g,
-        "group_mute": g, "post": {**g, "pk": w["post"].pk},
-        "post_edit": {**g, "pk": w["post"].pk}, "post_delete": {**g, "pk": w["post"].pk},
-        "post_history": {**g, "pk": w["post"].pk}, "need_signup": {**g, "pk": w["post"].pk},
-        "board": s, "board_fragment": s, "proposals": s, "proposal_new": s,
-        "proposal": {**s, "pk": w["proposal"].pk},
-        "proposal_edit": {**s, "pk": w["proposal"].pk},
-        "proposal_act": {**s, "pk": w["proposal"].pk},
-        "proposal_versions": {**s, "pk": w["proposal"].pk},
-        "amend": {**s, "pk": w["proposal"].pk},
-        "amendment_act": {**s, "pk": w["proposal"].pk, "amendment_pk": w["amendment"].pk},
-        "comment_post": {**s, "pk": w["proposal"].pk},
-        "comment_hide": {**s, "pk": w["proposal"].pk, "comment_pk": w["comment"].pk},
-        "polls": s, "poll_new": s, "poll": {**s, "pk": w["poll"].pk},
-        "poll_counts": {**s, "pk": w["poll"].pk}, "poll_close": {**s, "pk": w["poll"].pk},
-        "poll_ballots": {**s, "pk": w["poll"].pk}, "poll_receipt": {**s, "pk": w["poll"].pk},
-        "decision_log": s, "decision_record": s, "decisions_json": s, "decisions_csv": s,
-        "decisions_markdown": s, "decision": {**s, "sequence": w["entry"].sequence},
-        "decision_supersede": {**s, "sequence": w["entry"].sequence},
-        "decision_add_action": {**s, "sequence": w["entry"].sequence},
-        "action_update": {**s, "pk": w["action"].pk}, "calendar": s,
-        "calendar_feed": {"token": "no-such-feed"}, "notifications": {},
-        "notification_open": {"pk": note.pk if note else 0}, "notification_settings": {},
-    }[name]  # fmt: skip
-
-
-# Query strings that make a page render another of its parts.
-PARTS = {"proposal": ["", "?part=main"], "poll": ["", "?part=results"]}
-
-
-def _patterns(resolver=None, prefix=""):
-    for p in (resolver or get_resolver()).url_patterns:
-        if isinstance(p, URLResolver):
-            if str(p.pattern).startswith(("admin/", "accounts/")):
-                continue  # Django's admin and allauth's account pages list no members
-            yield from _patterns(p, prefix + str(p.pattern))
-        elif isinstance(p, URLPattern):
-            yield p.name
-
-
-def _pages(cast, w, viewer):
-    from django.urls import reverse
-
-    for name in _patterns():
-        for query in PARTS.get(name, [""]):
-            yield name, reverse(name, kwargs=_kwargs(cast, w, name, viewer)) + query
+def _pages(world):
+    """Every row of the permission table (which the coverage test keeps complete: a new
+    URL pattern without a row fails there), with the page's other parts."""
+    for case in CASES:
+        path = case.path(world)
+        yield case.id, path
+        if case.name in ("proposal", "poll"):
+            yield f"{case.id}?part", path + ("?part=main" if case.name == "proposal"
+                                             else "?part=results")  # fmt: skip
 
 
 def _readers(cast, visibility):
@@ -163,10 +60,9 @@ def test_no_page_names_a_member_to_someone_without_the_list(cast, world, visibil
     cast.assembly.save()
     leaks = {}
     for who, allowed in _readers(cast, visibility):
-        viewer = getattr(cast, who)
         client = client_for(cast, who)
         seen_on = []
-        for name, path in _pages(cast, world, viewer):
+        for name, path in _pages(world):
             response = client.get(path)
             assert response.status_code != 500, path
             body = html.unescape(response.content.decode("utf-8", "replace"))
@@ -179,20 +75,9 @@ def test_no_page_names_a_member_to_someone_without_the_list(cast, world, visibil
     assert leaks == {who: [] for who in leaks}
 
 
-def _streams(cast, w):
-    """Every registered live stream kind, with the streams a page of it opens."""
-    a, m = cast.assembly.pk, w["meeting"].pk
-    by_kind = {
-        "assembly": [f"assembly:{a}", f"assembly:{a}:roster"],
-        "meeting": [f"meeting:{m}:en", f"meeting:{m}:es"],
-        "poll": [f"poll:{w['poll'].pk}", f"poll:{w['poll'].pk}:results"],
-        "proposal": [f"proposal:{w['proposal'].pk}"],
-        "group": [f"group:{w['group'].pk}"],
-        "board": [f"board:{a}"],
-    }
-    missing = set(live._KINDS) - set(by_kind)
-    assert not missing, f"add the stream kinds {missing} here, so they are checked too"
-    return [stream for kind in live._KINDS for stream in by_kind[kind]]
+def _streams(world):
+    """Every stream of the permission table's (the coverage test keeps it complete)."""
+    return [stream.name(world) for stream in STREAMS]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -203,11 +88,11 @@ async def test_no_live_stream_names_a_member_to_someone_without_the_list(cast, w
         # The canary is online, so presence would name her if it named anyone.
         from assembly.models import Presence
 
-        Presence.objects.create(assembly=cast.assembly, membership=world["canary"],
+        Presence.objects.create(assembly=cast.assembly, membership=world.canary,
                                 channel_name="canary-socket")  # fmt: skip
 
     await database_sync_to_async(restrict)()
-    streams = await database_sync_to_async(_streams)(cast, world)
+    streams = await database_sync_to_async(_streams)(world)
     for who in ("member", "facilitator"):
         ws = await connect(getattr(cast, who).user)
         received = []

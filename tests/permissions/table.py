@@ -106,7 +106,9 @@ CASES = [
         lambda w: f"/i/{w.invitation_token}/",
         everyone(200),
         {
-            "anonymous": Same(200),  # the sign-up page: create an account first
+            # The sign-up page: create an account first. The session remembers the link's
+            # digest (never the link) until then.
+            "anonymous": 200,
             "nobody": 302,
             "other": 302,  # joined
             "suspended": 400,  # a membership the stewards ended is not renewed by a link
@@ -614,6 +616,49 @@ CASES = [
         login_first(200),
         {**login_first(302), "anonymous": Same(302)},
         data=lambda w: {"in_app-vote_opened": "on", "digest": "daily"},
+    ),  # fmt: skip
+    # -- a person's own data (issue 11) ------------------------------------------------
+    # Signed out, the login page comes first whatever the method.
+    Case("my_data", lambda w: "/me/data/", login_first(200), {**NO, "anonymous": Same(302)}),
+    Case(
+        "my_data_json", lambda w: "/me/data.json", login_first(200), {**NO, "anonymous": Same(302)}
+    ),  # fmt: skip
+    Case(
+        "delete_account",
+        lambda w: "/me/delete/",
+        {**NO, "anonymous": 302},
+        # Without the person's own email address typed to confirm, nothing is deleted.
+        {**login_first(Same(302)), "anonymous": Same(302)},
+        data=lambda w: {"confirm": "not-my-address@example.org"},
+    ),  # fmt: skip
+    Case(
+        "my_sessions",
+        lambda w: "/me/sessions/",
+        login_first(200),
+        # An operation the page does not offer: a message, nothing changes.
+        {**login_first(Same(302)), "anonymous": Same(302)},
+        data=lambda w: {"operation": "nothing-like-this"},
+    ),  # fmt: skip
+    Case(
+        "invitation_continue",
+        lambda w: "/i/continue/",
+        # Only after opening an invitation link in this browser: nothing to continue here.
+        everyone(404),
+        everyone(404),
+        data=lambda w: {"display_name": "Newcomer Three"},
+    ),  # fmt: skip
+    Case(
+        "privacy_settings",
+        lambda w: f"{A}/privacy/",
+        STEWARDS,
+        inside(403, 403, 302),
+        data=lambda w: {
+            "attendance_days": 30,
+            "speaking_days": 30,
+            "participation_days": 30,
+            "notification_days": 30,
+            "audit_days": 30,
+        },
     ),  # fmt: skip
 ]
 
