@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("assembly.meetings.urls")),
     path("", include("groups.urls")),
     path("", include("decisions.urls")),
+    path("", include("response.urls")),
 ]
 
 handler400 = "assembly.views.error_400"
