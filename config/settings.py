@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "groups",
     "decisions",
     "response",
+    "trainings",
 ]
 
 MIDDLEWARE = [

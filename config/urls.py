@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("groups.urls")),
     path("", include("decisions.urls")),
     path("", include("response.urls")),
+    path("", include("trainings.urls")),
 ]
 
 handler400 = "assembly.views.error_400"
