@@ -73,11 +73,11 @@ def report_new(request, slug):
     if request.method == "POST":
         length = _int(request.META.get("CONTENT_LENGTH") or "0")
         if length is None or length > UPLOAD_MAX:
-            form = ReportForm()
-            form.add_error(None, _("The photo is too large: at most 10 MB."))
-            return render(
-                request, "response/report_form.html", _base(standing, form=form), status=413
-            )
+            # Refused by its declared size, before the form decodes it (the proxy in front
+            # should cap request bodies too: see README).
+            messages.error(request, _("The photo is too large: at most 10 MB."))
+            context = _base(standing, form=ReportForm())
+            return render(request, "response/report_form.html", context, status=413)
         form = ReportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
