@@ -57,7 +57,7 @@ def test_two_verifiers_confirming_at_once_publish_it_exactly_once(crew):
     for n in range(ROUNDS):
         report = file(crew, place=f"Corner {n}")
         verifiers = [crew.verifier, crew.verifier2, third]
-        outcomes = race([lambda v=v: actions.confirm_report(v, report) for v in verifiers])
+        outcomes = race([lambda v=v, r=report: actions.confirm_report(v, r) for v in verifiers])
         assert outcomes == ["ok", "ok", "ok"]
         report.refresh_from_db()
         assert report.status == "verified"
@@ -72,7 +72,7 @@ def test_a_verifier_pressing_twice_at_once_counts_once(crew):
     presses = 6
     for n in range(ROUNDS):
         report = file(crew, place=f"Bus stop {n}")
-        outcomes = race([lambda: actions.confirm_report(crew.verifier, report)] * presses)
+        outcomes = race([lambda r=report: actions.confirm_report(crew.verifier, r)] * presses)
         assert outcomes.count("ok") == 1
         assert set(outcomes) - {"ok"} == {
             "You have already confirmed this report. Another verifier must confirm it too."
@@ -87,8 +87,8 @@ def test_a_verifier_pressing_twice_at_once_counts_once(crew):
 def test_one_verifier_twice_and_another_once_at_once(crew):
     for n in range(ROUNDS):
         report = file(crew, place=f"Market {n}")
-        calls = [lambda: actions.confirm_report(crew.verifier, report)] * 3
-        calls.append(lambda: actions.confirm_report(crew.verifier2, report))
+        calls = [lambda r=report: actions.confirm_report(crew.verifier, r)] * 3
+        calls.append(lambda r=report: actions.confirm_report(crew.verifier2, r))
         outcomes = race(calls)
         assert outcomes.count("ok") == 2 and outcomes[3] == "ok"
         report.refresh_from_db()
