@@ -163,7 +163,7 @@ def _place(training, rsvp, now):
     if training.confirmed_count < training.capacity:
         rsvp.status = Rsvp.Status.CONFIRMED
         rsvp.placed_at = now
-        training.confirmed_count += 1
+        _count(training, +1)
     else:
         rsvp.status = Rsvp.Status.WAITLISTED
         rsvp.placed_at = None
@@ -205,8 +205,11 @@ def _promote(training, now):
     return moving
 
 
-def _save_count(training):
-    training.save(update_fields=["confirmed_count"])
+def _count(training, step):
+    """Move the places-taken counter in the database itself, never from a copy: the
+    CheckConstraint then refuses an over-fill even by a writer that skipped the lock."""
+    Training.objects.filter(pk=training.pk).update(confirmed_count=F("confirmed_count") + step)
+    training.confirmed_count += step
 
 
 def _take_place(training, rsvp):
@@ -214,7 +217,6 @@ def _take_place(training, rsvp):
     rsvp.queued_at = now
     _place(training, rsvp, now)
     rsvp.save()
-    _save_count(training)
     _changed(training)
     return rsvp
 
@@ -268,9 +270,8 @@ def _cancel(rsvp, *, by=None):
         rsvp.mail_pending = ""
         rsvp.save(update_fields=["status", "placed_at", "mail_pending"])
         if was == Rsvp.Status.CONFIRMED:
-            training.confirmed_count -= 1
+            _count(training, -1)
             _promote(training, timezone.now())
-            _save_count(training)
         _changed(training)
     return rsvp
 
@@ -368,7 +369,6 @@ def update_training(
         training.save()
         training.offered_groups.set(offered)
         moved = _promote(training, timezone.now()) if "capacity" in changed else []
-        _save_count(training)
         if changed:
             audit(me, "training.changed", training=training.pk, fields=changed, moved_up=len(moved))
         _changed(training)
@@ -397,7 +397,7 @@ def _move(source, target, rsvps, now):
                 _("%(name)s is already signed up for that session.") % {"name": rsvp.display_name}
             )
         if rsvp.status == Rsvp.Status.CONFIRMED:
-            source.confirmed_count -= 1
+            _count(source, -1)
         rsvp.training = target
         _place(target, rsvp, now)
         if rsvp.status == Rsvp.Status.CONFIRMED:
@@ -431,8 +431,6 @@ def move_people(me, training, *, to, rsvps):
             raise ActionError(_("Some of them are no longer signed up for this session."))
         placed = _move(source, target, rows, timezone.now())
         _promote(source, timezone.now())
-        _save_count(source)
-        _save_count(target)
         audit(me, "training.people_moved", training=source.pk, to=target.pk, moved=len(rows))
         _changed(source)
         _changed(target)
@@ -471,8 +469,6 @@ def open_overflow(me, training, *, place, starts_at, ends_at, capacity, move=0):
             .order_by("queued_at", "pk")[:move]
         )
         _move(parent, overflow, waiting, timezone.now())
-        _save_count(parent)
-        _save_count(overflow)
         audit(
             me,
             "training.overflow_opened",
@@ -491,7 +487,7 @@ def open_overflow(me, training, *, place, starts_at, ends_at, capacity, move=0):
 def _door(me, rsvp):
     """Lock the sign-up and check that `me` may check people in for its training now."""
     rsvp = (
-        Rsvp.objects.select_for_update()
+        Rsvp.objects.select_for_update(of=("self",))
         .select_related("training__assembly", "member")
         .get(pk=rsvp.pk)
     )
@@ -694,7 +690,8 @@ def send_reminders(now):
                 url=_url(training),
                 key=f"training:{training.pk}:soon",
             )
-            guests = confirmed.filter(member__isnull=True, contact__contains="@")
+            # A guest whose "you have a place" email is still to go gets that one instead.
+            guests = confirmed.filter(member__isnull=True, contact__contains="@", mail_pending="")
             reminded += guests.update(mail_pending="reminder")
             confirmed.update(reminded_at=now)
             training.reminders_sent_at = now
