@@ -15,7 +15,8 @@ TRAINING_ROLES = [*ROLES, "lead"]
 
 
 def tomorrow(hours=0):
-    return timezone.now().replace(microsecond=0) + timedelta(days=1, hours=hours)
+    """Tomorrow evening: more than a day away, so no reminder is due and the door is shut."""
+    return timezone.now().replace(microsecond=0) + timedelta(hours=30 + hours)
 
 
 def plan(crew, who="facilitator", capacity=3, public=True, **extra):
