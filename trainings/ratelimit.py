@@ -40,4 +40,5 @@ def allow(request, scope, *, per_address, per_page, window, page=""):
     own limit does not use up the page's."""
     if _hit(f"rl:{scope}:a:{_address_key(request)}", window) > per_address:
         return False
-    return _hit(f"rl:{scope}:p:{page}", window) <= per_page
+    page_key = hashlib.sha256(str(page).encode()).hexdigest()[:24]  # whatever was typed
+    return _hit(f"rl:{scope}:p:{page_key}", window) <= per_page
