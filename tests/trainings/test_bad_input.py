@@ -16,18 +16,29 @@ JUNK = ["", " ", "\x00", "x" * 6000, "-1", "99999999999999999999999", "abc", "â˜
 
 def state():
     return (
-        sorted(Training.objects.values_list("pk", "title", "capacity", "confirmed_count",
-                                            "public_token")),
-        sorted(Rsvp.objects.values_list("pk", "training_id", "status", "checked_in_at", "name",
-                                        "reach")),
+        sorted(
+            Training.objects.values_list(
+                "pk", "title", "capacity", "confirmed_count", "public_token"
+            )
+        ),
+        sorted(
+            Rsvp.objects.values_list(
+                "pk", "training_id", "status", "checked_in_at", "name", "reach"
+            )
+        ),
         Invitation.objects.count(),
-    )  # fmt: skip
+    )
 
 
 def fields(**change):
-    data = {"title": "KYR", "place": "Library", "capacity": "10", "group": "",
-            "starts_at": tomorrow().strftime("%Y-%m-%dT%H:%M"),
-            "ends_at": tomorrow(2).strftime("%Y-%m-%dT%H:%M")}  # fmt: skip
+    data = {
+        "title": "KYR",
+        "place": "Library",
+        "capacity": "10",
+        "group": "",
+        "starts_at": tomorrow().strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": tomorrow(2).strftime("%Y-%m-%dT%H:%M"),
+    }
     data.update(change)
     return data
 
@@ -35,16 +46,24 @@ def fields(**change):
 @pytest.mark.parametrize(
     "change",
     [
-        {"title": ""}, {"title": "\x00"}, {"title": "t" * 141}, {"place": ""},
-        {"capacity": "0"}, {"capacity": "10001"}, {"capacity": "many"},
+        {"title": ""},
+        {"title": "\x00"},
+        {"title": "t" * 141},
+        {"place": ""},
+        {"capacity": "0"},
+        {"capacity": "10001"},
+        {"capacity": "many"},
         {"capacity": "99999999999999999999"},
-        {"starts_at": "soon"}, {"starts_at": "2020-01-01T10:00", "ends_at": "2020-01-01T12:00"},
+        {"starts_at": "soon"},
+        {"starts_at": "2020-01-01T10:00", "ends_at": "2020-01-01T12:00"},
         {"ends_at": tomorrow(-1).strftime("%Y-%m-%dT%H:%M")},
         {"ends_at": tomorrow(24 * 5).strftime("%Y-%m-%dT%H:%M")},
-        {"group": "99999999999999999999"}, {"group": "abc"},
-        {"offered_groups": ["999999"]}, {"description": "d" * 5001},
+        {"group": "99999999999999999999"},
+        {"group": "abc"},
+        {"offered_groups": ["999999"]},
+        {"description": "d" * 5001},
     ],
-)  # fmt: skip
+)
 def test_planning(crew, change):
     before = state()
     response = client_for(crew, "facilitator").post(T + "new/", fields(**change))
@@ -55,11 +74,18 @@ def test_planning(crew, change):
 
 @pytest.mark.parametrize(
     "data",
-    [{}, {"name": "", "contact": "a@b.org"}, {"name": "Flor", "contact": ""},
-     {"name": "Flor", "contact": "not a contact"}, {"name": "Flor", "contact": "a@"},
-     {"name": "\x00", "contact": "a@b.org"}, {"name": "n" * 61, "contact": "a@b.org"},
-     {"name": "Flor", "contact": "c" * 121}, {"name": "\u202e\u2066", "contact": "a@b.org"}],
-)  # fmt: skip
+    [
+        {},
+        {"name": "", "contact": "a@b.org"},
+        {"name": "Flor", "contact": ""},
+        {"name": "Flor", "contact": "not a contact"},
+        {"name": "Flor", "contact": "a@"},
+        {"name": "\x00", "contact": "a@b.org"},
+        {"name": "n" * 61, "contact": "a@b.org"},
+        {"name": "Flor", "contact": "c" * 121},
+        {"name": "\u202e\u2066", "contact": "a@b.org"},
+    ],
+)
 def test_the_public_form(crew, training, data):
     from django.core.cache import cache
 
@@ -96,22 +122,38 @@ def test_the_door(crew, value, operation):
 def test_people_and_moving(crew, training, value):
     before = state()
     client = client_for(crew, "facilitator")
-    assert client.post(f"{T}{training.pk}/people/", {"operation": "remove", "rsvp": value}
-                       ).status_code in (302, 404)  # fmt: skip
-    assert client.post(f"{T}{training.pk}/people/", {"operation": "move", "to": value,
-                                                     "rsvps": [value]}).status_code == 400  # fmt: skip
-    assert client.post(f"{T}{training.pk}/overflow/", {"place": value, "capacity": value,
-                                                       "move": value}).status_code == 302  # fmt: skip
+    assert client.post(
+        f"{T}{training.pk}/people/", {"operation": "remove", "rsvp": value}
+    ).status_code in (302, 404)
+    assert (
+        client.post(
+            f"{T}{training.pk}/people/", {"operation": "move", "to": value, "rsvps": [value]}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            f"{T}{training.pk}/overflow/", {"place": value, "capacity": value, "move": value}
+        ).status_code
+        == 302
+    )
     assert client.post(f"{T}{training.pk}/follow-up/", {"rsvp": value}).status_code == 404
     assert client.post(f"{T}{training.pk}/rsvp/", {"operation": value}).status_code == 302
     assert state() == before
 
 
-@pytest.mark.parametrize("ticket_data", [
-    {"operation": "follow_up", "reach": "x" * 500}, {"operation": "follow_up", "groups": ["abc"]},
-    {"operation": "follow_up", "groups": ["999999"]}, {"operation": "follow_up", "reach": "nope"},
-    {"operation": "nonsense"}, {"operation": "check_in"}, {},
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "ticket_data",
+    [
+        {"operation": "follow_up", "reach": "x" * 500},
+        {"operation": "follow_up", "groups": ["abc"]},
+        {"operation": "follow_up", "groups": ["999999"]},
+        {"operation": "follow_up", "reach": "nope"},
+        {"operation": "nonsense"},
+        {"operation": "check_in"},
+        {},
+    ],
+)
 def test_the_ticket(crew, training, ticket_data):
     rsvp = actions.public_sign_up(training, name="Flor", contact="f@x.net")
     started(training)

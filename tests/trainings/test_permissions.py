@@ -41,10 +41,16 @@ def things(crew):
     started(earlier)
     actions.check_in(crew.facilitator, came)
     return {
-        "t": training.pk, "g": ours.pk, "door": door.pk, "came_t": came.training_id,
-        "came": came.pk, "guest": guest.pk, "waiting": waiting.pk,
-        "token": training.public_token, "ticket": guest.ticket,
-    }  # fmt: skip
+        "t": training.pk,
+        "g": ours.pk,
+        "door": door.pk,
+        "came_t": came.training_id,
+        "came": came.pk,
+        "guest": guest.pk,
+        "waiting": waiting.pk,
+        "token": training.public_token,
+        "ticket": guest.ticket,
+    }
 
 
 T = "/a/eastside/trainings/"
@@ -55,9 +61,7 @@ GET_VIEWS = {
     T + "{t}/": ALL,
     T + "{g}/": ALL,
     **{T + "{t}/" + tail: ORGANISERS for tail in ("edit/", "people/", "door/", "follow-up/")},
-    **{
-        T + "{g}/" + tail: GROUP_ORGANISERS for tail in ("edit/", "people/", "door/", "follow-up/")
-    },  # fmt: skip
+    **{T + "{g}/" + tail: GROUP_ORGANISERS for tail in ("edit/", "people/", "door/", "follow-up/")},
     "/t/{token}/": EVERYONE,
     "/ticket/{ticket}/": EVERYONE,
 }
@@ -79,19 +83,24 @@ def test_get_matrix(crew, things, url, who):
 
 def _state():
     return {
-        "trainings": sorted(Training.objects.values_list("pk", "capacity", "confirmed_count",
-                                                         "public_token")),
+        "trainings": sorted(
+            Training.objects.values_list("pk", "capacity", "confirmed_count", "public_token")
+        ),
         "rsvps": sorted(Rsvp.objects.values_list("pk", "training_id", "status", "checked_in_at")),
         "invitations": Invitation.objects.count(),
         "settings": list(TrainingSettings.objects.values_list("guest_days")),
-    }  # fmt: skip
+    }
 
 
 def _fields():
     when = tomorrow()
-    return {"title": "Know your rights", "place": "Library, room B",
-            "starts_at": when.strftime("%Y-%m-%dT%H:%M"),
-            "ends_at": tomorrow(2).strftime("%Y-%m-%dT%H:%M"), "capacity": "12"}  # fmt: skip
+    return {
+        "title": "Know your rights",
+        "place": "Library, room B",
+        "starts_at": when.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": tomorrow(2).strftime("%Y-%m-%dT%H:%M"),
+        "capacity": "12",
+    }
 
 
 # name -> (url, data, table of who may, check(things) that the change happened)
@@ -150,7 +159,7 @@ POSTS = {
             "ends_at": tomorrow(5).strftime("%Y-%m-%dT%H:%M"),
             "capacity": "5",
             "move": "0",
-        },  # fmt: skip
+        },
         ORGANISERS,
         lambda t: Training.objects.filter(parent_id=t["t"]).exists(),
     ),
@@ -222,8 +231,12 @@ def test_trainings_admin_is_for_superusers_only(crew, things):
     assert client.get("/admin/trainings/training/").status_code == 302
     crew.steward.user.is_staff = crew.steward.user.is_superuser = True
     crew.steward.user.save()
-    for url in ["/admin/trainings/training/", f"/admin/trainings/training/{things['t']}/change/",
-                "/admin/trainings/rsvp/", f"/admin/trainings/rsvp/{things['guest']}/change/"]:  # fmt: skip
+    for url in [
+        "/admin/trainings/training/",
+        f"/admin/trainings/training/{things['t']}/change/",
+        "/admin/trainings/rsvp/",
+        f"/admin/trainings/rsvp/{things['guest']}/change/",
+    ]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert b"flor@example.net" not in response.content  # contacts stay out of the admin
