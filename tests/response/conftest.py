@@ -21,8 +21,10 @@ RESPONSE_ROLES = [*ROLES, "verifier", "rrlead"]
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
+def _media(settings, tmp_path, monkeypatch):
+    """Photos go to a folder of the test's own, here and in a browser test's server."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setenv("MEDIA_ROOT", str(tmp_path / "media"))
 
 
 @pytest.fixture
