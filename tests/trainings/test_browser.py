@@ -36,9 +36,9 @@ def watch(page, problems):
     page.on("pageerror", lambda e: problems.append(str(e)))
 
 
-def guest(browser):
+def guest(chromium):
     """Someone with no account, on their phone."""
-    return browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    return chromium.new_context(viewport={"width": 360, "height": 740}).new_page()
 
 
 def test_a_training_fills_moves_its_waitlist_checks_in_and_invites_two(crew, server, browser):  # noqa: F811
