@@ -222,17 +222,26 @@ def confirm_report(me, report, *, expires_in_hours=EXPIRY_HOURS_DEFAULT):
             report.banner = streams.report_banner(report)
         report.save()
         if publish:
-            _event(report, me, ReportEvent.Kind.VERIFIED, expires_at=report.expires_at)
-            live.publish(report.assembly.stream, "report.verified", streams.alert(report))
-            notify.notify(
-                _everyone(report.assembly_id),
+            _announce(
+                report,
+                me,
+                ReportEvent.Kind.VERIFIED,
+                "report.verified",
                 notify.Kind.REPORT_VERIFIED,
-                subject=_subject(report),
-                url=_url(report),
                 key=f"report:{report.pk}",
             )
         streams.queue_changed(report.assembly_id, report.pk)
     return report
+
+
+def _announce(report, me, event, live_type, kind, *, key, note=""):
+    """Tell every member at once: kept in the report's history, a banner on every open
+    page of the assembly, and a notification (in the app and by email, as each chose)."""
+    _event(report, me, event, note=note, expires_at=report.expires_at)
+    live.publish(report.assembly.stream, live_type, streams.alert(report))
+    notify.notify(
+        _everyone(report.assembly_id), kind, subject=_subject(report), url=_url(report), key=key
+    )
 
 
 def _subject(report):
@@ -287,14 +296,14 @@ def publish_debunk(me, report, *, text, expires_in_hours=EXPIRY_HOURS_DEFAULT * 
         report.expires_at = now + timedelta(hours=hours)
         report.banner = streams.report_banner(report)
         report.save()
-        _event(report, me, ReportEvent.Kind.DEBUNKED, note=text, expires_at=report.expires_at)
-        live.publish(report.assembly.stream, "report.debunked", streams.alert(report))
-        notify.notify(
-            _everyone(report.assembly_id),
+        _announce(
+            report,
+            me,
+            ReportEvent.Kind.DEBUNKED,
+            "report.debunked",
             notify.Kind.RUMOUR_DEBUNKED,
-            subject=_subject(report),
-            url=_url(report),
             key=f"report:{report.pk}:debunked",
+            note=text,
         )
         streams.queue_changed(report.assembly_id, report.pk)
     return report

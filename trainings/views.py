@@ -194,13 +194,7 @@ def training_edit(request, slug, pk):
         initial = {name: getattr(found, name) for name in fields}
         initial["offered_groups"] = list(found.offered_groups.values_list("pk", flat=True))
         form = TrainingForm(groups=groups, initial=initial)
-    context = _base(
-        me,
-        found,
-        form=form,
-        overflow_form=OverflowForm(initial={"place": found.place, "capacity": found.capacity}),
-    )
-    return render(request, "trainings/form.html", context, status=status)
+    return render(request, "trainings/form.html", _base(me, found, form=form), status=status)
 
 
 @require_POST

@@ -5,12 +5,9 @@ cancellation racing new sign-ups moves exactly one person up.
 Real threads, each with its own database connection, against PostgreSQL when
 DATABASE_URL is set (on SQLite the same test runs, with writes serialised)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
-from assembly.errors import ActionError
+from tests import races as threads
 from tests.trainings.conftest import people, plan
 from trainings import actions
 from trainings.models import Rsvp
@@ -21,27 +18,8 @@ ROUNDS = 4
 
 
 def race(calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            try:
-                outcomes[i] = call().status
-            except ActionError as exc:
-                outcomes[i] = exc.message
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    assert None not in outcomes, outcomes
-    return outcomes
+    """Each sign-up's status, or the message it was refused with."""
+    return [getattr(r, "status", r) for r in threads.race(calls)]
 
 
 def test_the_last_place_taken_by_two_at_once(crew):
