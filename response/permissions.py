@@ -10,21 +10,12 @@ published. Stewards hold no verifying power by their role: only the group counts
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
+
 from assembly.roles import Perm
 from groups.models import GroupMembership
 
 from .models import Report, ResponseSettings
-
-
-def _in_group(me, group_id, *, lead=False):
-    if group_id is None:
-        return False
-    rows = GroupMembership.objects.filter(
-        group_id=group_id, member=me, status=GroupMembership.Status.ACTIVE
-    )
-    if lead:
-        rows = rows.filter(is_lead=True)
-    return rows.exists()
 
 
 @dataclass
@@ -38,14 +29,25 @@ class Standing:
 
     @classmethod
     def of(cls, me):
-        settings = ResponseSettings.of(me.assembly_id)
+        """One query: the settings, and whether `me` is in the named groups."""
         if not me.can(Perm.VIEW):
-            return cls(me=me, settings=settings)
+            return cls(me=me, settings=ResponseSettings.of(me.assembly_id))
+        mine = GroupMembership.objects.filter(member=me, status=GroupMembership.Status.ACTIVE)
+        settings = (
+            ResponseSettings.objects.filter(assembly_id=me.assembly_id)
+            .annotate(
+                me_verifier=Exists(mine.filter(group_id=OuterRef("verifier_group_id"))),
+                me_lead=Exists(mine.filter(group_id=OuterRef("network_group_id"), is_lead=True)),
+            )
+            .first()
+        )
+        if settings is None:
+            return cls(me=me, settings=ResponseSettings(assembly_id=me.assembly_id))
         return cls(
             me=me,
             settings=settings,
-            is_verifier=_in_group(me, settings.verifier_group_id),
-            is_network_lead=_in_group(me, settings.network_group_id, lead=True),
+            is_verifier=settings.me_verifier,
+            is_network_lead=settings.me_lead,
         )
 
     @property

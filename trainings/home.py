@@ -9,7 +9,6 @@ from assembly.sections import Section
 
 from . import queries
 from .models import Training
-from .permissions import may_create_any
 
 HOME_SIZE = 5
 
@@ -17,10 +16,7 @@ HOME_SIZE = 5
 def section(me):
     return Section(
         template="trainings/_home_section.html",
-        context={
-            "trainings": queries.with_mine(me, queries.upcoming(me, limit=HOME_SIZE)),
-            "can_create": may_create_any(me),
-        },
+        context={"trainings": queries.with_mine(me, queries.upcoming(me, limit=HOME_SIZE))},
     )
 
 
