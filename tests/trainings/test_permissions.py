@@ -40,7 +40,16 @@ def things(crew):
     came = actions.public_sign_up(earlier, name="Gus", contact="g@x.net")
     started(earlier)
     actions.check_in(crew.facilitator, came)
+    overflow = actions.open_overflow(
+        crew.facilitator,
+        training,
+        place="Room C",
+        starts_at=tomorrow(3),
+        ends_at=tomorrow(5),
+        capacity=5,
+    )
     return {
+        "overflow": overflow.pk,
         "t": training.pk,
         "g": ours.pk,
         "door": door.pk,
@@ -151,6 +160,12 @@ POSTS = {
         ORGANISERS,
         lambda t: Rsvp.objects.get(pk=t["guest"]).status == "cancelled",
     ),
+    "move": (
+        T + "{t}/people/",
+        lambda t: {"operation": "move", "to": str(t["overflow"]), "rsvps": [str(t["guest"])]},
+        ORGANISERS,
+        lambda t: Rsvp.objects.get(pk=t["guest"]).training_id == t["overflow"],
+    ),
     "overflow": (
         T + "{t}/overflow/",
         lambda t: {
@@ -161,7 +176,7 @@ POSTS = {
             "move": "0",
         },
         ORGANISERS,
-        lambda t: Training.objects.filter(parent_id=t["t"]).exists(),
+        lambda t: Training.objects.filter(parent_id=t["t"]).count() == 2,
     ),
     "check_in": (
         T + "{door}/door/",
@@ -240,3 +255,16 @@ def test_trainings_admin_is_for_superusers_only(crew, things):
         response = client.get(url)
         assert response.status_code == 200, url
         assert b"flor@example.net" not in response.content  # contacts stay out of the admin
+
+
+def test_only_a_member_who_came_follows_up_on_the_training_page(crew, things):
+    url = T + "{door}/follow/".format(**things)
+    data = {"groups": [str(crew.group.pk)]}
+    for who in ["anonymous", "nobody", "other", "suspended", "member", "steward"]:
+        assert client_for(crew, who).post(url, data).status_code == 404, who
+    door = Training.objects.get(pk=things["door"])
+    rsvp = actions.add_walk_in(crew.facilitator, door, member=crew.member2)
+    assert client_for(crew, "member2").post(url, data).status_code == 302
+    rsvp.refresh_from_db()
+    assert list(rsvp.wants_groups.all()) == [crew.group]
+    assert crew.group.memberships.filter(member=crew.member2, status="active").exists()
