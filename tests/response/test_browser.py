@@ -94,7 +94,8 @@ def test_a_report_verified_by_two_reaches_a_member_live_in_spanish(crew, server,
     expect(luz.locator("dl.facts")).to_contain_text("vests marked POLICE ICE")
     photo = luz.locator(".report-photo img")
     expect(photo).to_be_visible()
-    assert luz.evaluate("document.querySelector('.report-photo img').naturalWidth") == 80
+    # The photo loads, through the permission-checked view (80 pixels wide, as sent).
+    luz.wait_for_function("document.querySelector('.report-photo img').naturalWidth === 80")
     assert "Ana" not in luz.locator("main").inner_text()  # who reported it stays private
     # The banner is shown until dismissed, also on the next page.
     luz.goto(server.url + "/a/eastside/")
