@@ -51,7 +51,9 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "alert-dismiss";
-    button.textContent = box.dataset.dismiss || "×";
+    button.textContent = "×";
+    button.title = box.dataset.dismiss || "";
+    button.setAttribute("aria-label", box.dataset.dismiss || "×");
     button.addEventListener("click", function () { dismiss(alert.id); });
     el.appendChild(button);
     clearTimeout(timers[alert.id]);

@@ -88,7 +88,7 @@ def test_a_report_verified_by_two_reaches_a_member_live_in_spanish(crew, server,
     assert luz.evaluate("window.__notReloaded") is True
     assert luz.evaluate("document.documentElement.scrollWidth") <= 390
     expect(luz.locator("#notification-count")).to_have_text("1")
-    banner.get_by_role("link", name="Detalles").click()
+    banner.get_by_role("link", name=PLACE).click()
     expect(luz.locator(".report-kind")).to_have_text("Reporte verificado")
     expect(luz.locator("h1")).to_have_text(PLACE)
     expect(luz.locator("dl.facts")).to_contain_text("vests marked POLICE ICE")
@@ -100,7 +100,7 @@ def test_a_report_verified_by_two_reaches_a_member_live_in_spanish(crew, server,
     # The banner is shown until dismissed, also on the next page.
     luz.goto(server.url + "/a/eastside/")
     expect(luz.locator("#alerts .alert-verified")).to_contain_text(PLACE)
-    luz.locator("#alerts .alert-dismiss").click()
+    luz.get_by_role("button", name="Cerrar", exact=True).click()
     luz.reload()
     expect(luz.locator("body")).to_have_attribute("data-live", "open")
     assert luz.locator("#alerts .alert").count() == 0
