@@ -197,6 +197,14 @@ def create_invitation(
     """Returns (invitation, token). The token is shown to the steward once: a repeat of
     the same form returns the first invitation with token None (only its digest is kept)."""
     require(actor, Perm.INVITE)
+    return issue_invitation(
+        actor, role=role, max_uses=max_uses, expires_in_days=expires_in_days, label=label
+    )
+
+
+def issue_invitation(actor, *, role=Role.MEMBER, max_uses=1, expires_in_days=7, label=""):
+    """`create_invitation` for a caller that has already decided `actor` may invite (e.g. a
+    training's organisers inviting the people who came). Returns (invitation, token)."""
     if role not in Role.values:
         raise ActionError(_("Choose a role."))
     if not 1 <= max_uses <= 1000:

@@ -13,6 +13,11 @@ from .roles import Perm
 
 presence_coalescer = live.Coalescer(delay=0.5)
 
+# Apps that put something on every member's screen through "assembly:<id>" (rapid
+# response's verified reports) add it to the snapshot a (re)subscribing page gets:
+# fn(grant) -> [(type, data)], registered at startup.
+SNAPSHOT_PARTS = []
+
 
 def authorize(user, ident, facet):
     if not user.is_authenticated or facet not in (None, "roster"):
@@ -70,6 +75,8 @@ def snapshot(grant):
     events = presence_events(grant.assembly_id, facet)
     if facet is None:
         events.insert(0, description_event(Assembly.objects.get(pk=grant.assembly_id)))
+        for part in SNAPSHOT_PARTS:
+            events.extend(part(grant))
     return events
 
 

@@ -1,4 +1,5 @@
-"""Markdown rendering, sanitised with nh3 after rendering. Called once, at write time.
+"""Markdown rendering, sanitised with nh3 after rendering (called once, at write time), and
+the cleaning of text people type.
 
 The parser is markdown-it-py (CommonMark): its inline parsing is linear in the length of
 the text and its block nesting is capped, so no text a member can submit (at most 50,000
@@ -10,7 +11,10 @@ used before, rescans the rest of the text at every "[" and recursed once per nes
 
 import nh3
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
+
+from .errors import ActionError
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5",
@@ -61,3 +65,43 @@ def render_markdown(source):
 def _plain(source):
     paragraphs = [part.strip() for part in source.split("\n\n") if part.strip()]
     return "\n".join(f"<p>{escape(part)}</p>" for part in paragraphs)
+
+
+# Direction overrides and other invisible controls let a name or a place pose as another.
+_INVISIBLE = dict.fromkeys(
+    [*range(0x00, 0x20), 0x7F, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def clean_line(value, *, field, maximum, required=True):
+    """One line of text a person typed: whitespace collapsed, invisible controls removed.
+
+    `field` names it in messages ("The place"). Raises ActionError."""
+    return _checked(
+        " ".join(_raw(value).replace("\t", " ").translate(_INVISIBLE).split()),
+        field=field,
+        maximum=maximum,
+        required=required,
+    )
+
+
+def clean_text(value, *, field, maximum, required=True):
+    """Several lines of text a person typed, trimmed. Raises ActionError."""
+    return _checked(_raw(value).strip(), field=field, maximum=maximum, required=required)
+
+
+def _raw(value):
+    raw = str(value or "")
+    if "\x00" in raw:
+        raise ActionError(_("The text contains characters that cannot be stored."))
+    return raw
+
+
+def _checked(text, *, field, maximum, required):
+    if required and not text:
+        raise ActionError(_("%(field)s cannot be empty.") % {"field": field})
+    if len(text) > maximum:
+        raise ActionError(
+            _("%(field)s can be at most %(max)d characters.") % {"field": field, "max": maximum}
+        )
+    return text

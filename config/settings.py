@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "assembly",
     "groups",
     "decisions",
+    "response",
+    "trainings",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +271,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Uploaded files (report photos). Never served as static files: only through views that
+# check who may see them. There is deliberately no MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # Security. Content-Security-Policy: 'self' only, no inline scripts or styles.
 CONTENT_SECURITY_POLICY = {

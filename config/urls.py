@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("assembly.meetings.urls")),
     path("", include("groups.urls")),
     path("", include("decisions.urls")),
+    path("", include("response.urls")),
+    path("", include("trainings.urls")),
 ]
 
 handler400 = "assembly.views.error_400"

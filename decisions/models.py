@@ -576,6 +576,12 @@ class Notification(models.Model):
         GROUP_ACTION = "group_action", _("a decision gives my working group an action")
         ACTION_OVERDUE = "action_overdue", _("an action assigned to me is overdue")
         COMMENT_REPLY = "comment_reply", _("someone replies to my comment")
+        REPORT_FILED = "report_filed", _("a report waits for verifiers (verifiers only)")
+        REPORT_VERIFIED = "report_verified", _("a report of enforcement activity is verified")
+        RUMOUR_DEBUNKED = "rumour_debunked", _("a rumour is debunked")
+        CALLOUT = "callout", _("a call-out summons a group I am in")
+        TRAINING_SOON = "training_soon", _("a training I signed up for starts within a day")
+        TRAINING_PLACE = "training_place", _("a place opens for me at a training")
 
     recipient = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 Kind = Notification.Kind
 MAX_ATTEMPTS = 20
 
+# Other apps' time-based work (reminders, retention purges), run by `send_notifications`
+# on every round before mail goes out: fn(now) -> a short line for the log.
+TIMER_JOBS = []
+
 
 def preferences(user_ids, kind):
     """{user_id: (in_app, email)} for these people (defaults: both on)."""

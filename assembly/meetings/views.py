@@ -5,11 +5,8 @@ the same forms with fetch and header `X-Requested-With: fetch`; those get a shor
 answer instead of a redirect, and the screen updates from the live stream.
 """
 
-import io
 import secrets
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -17,7 +14,6 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assembly import parsing
 from assembly.errors import ActionError
+from assembly.qr import qr_svg
 from assembly.queries import access_assembly, pickable_members, picked_member
 from assembly.roles import Perm
 
@@ -76,17 +73,6 @@ def _streams(meeting):
 def _base(me, meeting, /, **extra):
     return {"me": me, "assembly": me.assembly, "meeting": meeting,
             "live_streams": _streams(meeting), **extra}  # fmt: skip
-
-
-def qr_svg(url):
-    """The check-in address as an inline SVG (the CSP allows no data: images)."""
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-    out = io.BytesIO()
-    image.save(out)
-    svg = out.getvalue().decode()
-    svg = svg[svg.index("<svg") :]
-    # Generated here by qrcode from our own URL: no user text reaches it.
-    return mark_safe(svg)  # noqa: S308
 
 
 # -- lists and scheduling ---------------------------------------------------------------

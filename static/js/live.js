@@ -11,7 +11,9 @@
   // Every signed-in page has a socket (for the person's own events, like the notification
   // count); pages with live parts also name their streams.
   if (!url || !("WebSocket" in window)) return;
-  streams = (streams || "").split(/\s+/).filter(Boolean);
+  streams = (streams || "").split(/\s+/).filter(function (stream, i, all) {
+    return stream && all.indexOf(stream) === i;
+  });
 
   var status = document.getElementById("live-status");
   var socket = null;

@@ -18,6 +18,8 @@ PAGES = [
     ("member", "/a/eastside/"),
     ("member", "/a/eastside/groups/"),
 ]
+# The home page also carries the other apps' sections (rapid response, trainings).
+BUDGET = {"/a/eastside/": 18}
 
 
 def add_posts(crew, count, signers):
@@ -65,7 +67,7 @@ def test_query_count_does_not_grow_with_posts(crew, who, url):
     add_posts(crew, 495, signers)
     many = count_queries(client, url)
     assert many == few, (few, many)
-    assert few <= 14
+    assert few <= BUDGET.get(url, 14)
 
 
 def test_django_assert_num_queries_on_the_group_page(crew, django_assert_num_queries):

@@ -15,7 +15,9 @@ from django.utils import timezone
 from assembly.models import Assembly, Invitation, Membership, User
 from assembly.text import render_markdown
 
-DEMO_EXTENSIONS = ["groups.demo", "decisions.demo", "assembly.meetings.demo"]
+DEMO_EXTENSIONS = [
+    "groups.demo", "decisions.demo", "assembly.meetings.demo", "response.demo", "trainings.demo",
+]  # fmt: skip
 DEMO_PASSWORD = "asamblea-demo"  # noqa: S105  (demo data only, printed for the user)
 
 EASTSIDE_DESCRIPTION = """\

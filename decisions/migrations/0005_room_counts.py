@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0003_decisions_log'),
+        ('decisions', '0004_notification_kinds_response_trainings'),
     ]
 
     operations = [
