@@ -198,11 +198,14 @@ def create_invitation(
     the same form returns the first invitation with token None (only its digest is kept)."""
     require(actor, Perm.INVITE)
     return issue_invitation(
-        actor, role=role, max_uses=max_uses, expires_in_days=expires_in_days, label=label
-    )
+        actor, role=role, max_uses=max_uses, expires_in_days=expires_in_days, label=label,
+        idempotency_key=idempotency_key,
+    )  # fmt: skip
 
 
-def issue_invitation(actor, *, role=Role.MEMBER, max_uses=1, expires_in_days=7, label=""):
+def issue_invitation(
+    actor, *, role=Role.MEMBER, max_uses=1, expires_in_days=7, label="", idempotency_key=None
+):
     """`create_invitation` for a caller that has already decided `actor` may invite (e.g. a
     training's organisers inviting the people who came). Returns (invitation, token)."""
     if role not in Role.values:
