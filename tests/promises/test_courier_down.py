@@ -5,8 +5,10 @@ The channel layer here is a Redis that does not answer (nothing listens on its p
 a ballot, a comment and a settings change go through their plain forms with their
 live events published on commit, as a server does.
 
-Checked: with `live._send` no longer catching the layer's error, every case fails (a
-500), on SQLite and PostgreSQL.
+Checked: with `live._send` no longer catching the layer's error (and channels-redis's
+layer, which raised), every case failed (a 500), on SQLite and PostgreSQL; the layer now
+used (assembly/layers.py) gives up publishing by itself, and tests/live/test_faults.py
+proves the same through real servers.
 """
 
 import socket
@@ -28,8 +30,8 @@ def closed_port():
 @pytest.fixture
 def courier_down():
     layer = {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [f"redis://127.0.0.1:{closed_port()}/0"]},
+        "BACKEND": "assembly.layers.RedisLayer",
+        "CONFIG": {"url": f"redis://127.0.0.1:{closed_port()}/0"},
     }
     with override_settings(CHANNEL_LAYERS={"default": layer}):
         yield
