@@ -44,6 +44,10 @@ def room_entitled(poll):
     return sum(fn(poll) for fn in ROOM_ENTITLED)
 
 
+# Rows the ballot guards read, fetched with the poll in the same query (meetings: the
+# meeting a vote belongs to), so a ballot does not pay a query per guard.
+POLL_RELATED = []
+
 # Why someone is not in a poll's electorate, when another part froze it (meetings: only
 # those checked in): fn(poll, voter) -> a message, or None.
 NOT_ELECTOR_REASONS = []
@@ -584,7 +588,7 @@ def _poll_for_ballot(pk):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM decisions_poll WHERE id = %s FOR SHARE", [pk])
-    return Poll.objects.select_related("assembly").get(pk=pk)
+    return Poll.objects.select_related("assembly", *POLL_RELATED).get(pk=pk)
 
 
 def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of=None):
@@ -608,10 +612,9 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of
     now = timezone.now()  # the ballot's arrival decides whether it is in time
     with transaction.atomic():
         poll = _poll_for_ballot(poll.pk)
-        existing = Participation.objects.filter(poll=poll, member=voter).first()
-        if existing is not None and existing.idempotency_key == key:
-            return Cast(poll=poll, repeated=True)
         if not poll.accepting_at(now):
+            if _already(poll, voter, key):
+                return Cast(poll=poll, repeated=True)  # a retry of a ballot that counted
             raise ActionError(_("This vote is closed. Your ballot was not counted."))
         if not Elector.objects.filter(poll=poll, member=voter).exists():
             reasons = (why(poll, voter) for why in NOT_ELECTOR_REASONS)
@@ -619,7 +622,7 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of
                 next((r for r in reasons if r), None)
                 or _("Only people who were members when this vote opened can vote in it.")
             )
-        if poll.room_counted and existing is None:
+        if poll.room_counted and not _already(poll, voter):
             entitled = poll.electorate_size + room_entitled(poll)
             if poll.participations.count() + poll.room_counted >= entitled:
                 raise ActionError(
@@ -639,42 +642,49 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of
             choice = sorted(choice) if isinstance(choice, (set, frozenset)) else list(choice)
         if poll.method == "consensus" and choice == "block" and not reason:
             raise ActionError(_("A block needs a stated reason."))
-        if existing is not None:
+        receipt = secrets.token_hex(6) if poll.receipts else ""
+        try:
+            # The ballot, then who voted (pointing at it in a named vote): two inserts. The
+            # participation is unique per member and poll, so a second ballot of the same
+            # person (a retry, another tab, another connection at the same instant) fails
+            # here and takes its ballot with it.
+            with transaction.atomic():
+                ballot = Ballot.objects.create(
+                    poll=poll,
+                    choice=choice,
+                    reason=reason,
+                    receipt_digest=_receipt_digest(receipt) if receipt else "",
+                )
+                Participation.objects.create(
+                    poll=poll,
+                    member=voter,
+                    idempotency_key=key,
+                    ballot=None if poll.secret else ballot,
+                    voted_at=None if poll.secret else now,
+                    cast_by=actor if voter != actor else None,
+                )
+        except IntegrityError:
+            existing = Participation.objects.get(poll=poll, member=voter)
+            if existing.idempotency_key == key:
+                return Cast(poll=poll, repeated=True)
             if poll.secret or not poll.allow_change:
-                raise ActionError(_("You have already voted in this vote."))
+                raise ActionError(_("You have already voted in this vote.")) from None
             Ballot.objects.filter(pk=existing.ballot_id).update(choice=choice, reason=reason)
             existing.idempotency_key = key
             existing.voted_at = now
             existing.save(update_fields=["idempotency_key", "voted_at"])
             live_state.tally_changed(poll)
             return Cast(poll=poll, changed=True)
-        receipt = secrets.token_hex(6) if poll.receipts else ""
-        try:
-            with transaction.atomic():
-                participation = Participation.objects.create(
-                    poll=poll,
-                    member=voter,
-                    idempotency_key=key,
-                    voted_at=None if poll.secret else now,
-                    cast_by=actor if voter != actor else None,
-                )
-        except IntegrityError:
-            # Someone (this person, on another connection) voted in the same instant.
-            again = Participation.objects.get(poll=poll, member=voter)
-            if again.idempotency_key == key:
-                return Cast(poll=poll, repeated=True)
-            raise ActionError(_("You have already voted in this vote.")) from None
-        ballot = Ballot.objects.create(
-            poll=poll,
-            choice=choice,
-            reason=reason,
-            receipt_digest=_receipt_digest(receipt) if receipt else "",
-        )
-        if not poll.secret:
-            participation.ballot = ballot
-            participation.save(update_fields=["ballot"])
         live_state.tally_changed(poll)
     return Cast(poll=poll, receipt=receipt)
+
+
+def _already(poll, voter, key=None):
+    """Whether `voter` has a ballot in `poll` (sent with `key`, when given)."""
+    found = Participation.objects.filter(poll=poll, member=voter)
+    if key is not None:
+        found = found.filter(idempotency_key=key)
+    return found.exists()
 
 
 def enter_counts(actor, *, poll, counts, note="", idempotency_key=None):

@@ -390,7 +390,8 @@ def poll_detail(request, slug, pk):
     status = 200
     if request.method == "POST":
         try:
-            choice = parse_ballot(poll, request.POST, list(poll.options.all()))
+            options = list(poll.options.all()) if poll.takes_options else []
+            choice = parse_ballot(poll, request.POST, options)
             cast = actions.cast_ballot(
                 me,
                 poll=poll,

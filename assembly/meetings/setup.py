@@ -31,6 +31,7 @@ def connect():
     decisions_actions.CLOSE_HOOKS.append(actions.snapshot_electorate)
     decisions_actions.ROOM_ENTITLED.append(actions.room_entitled)
     decisions_actions.NOT_ELECTOR_REASONS.append(actions.not_elector_reason)
+    decisions_actions.POLL_RELATED.append("meeting_link__meeting")
     decisions_actions.COMMENT_GUARDS.append(actions.comment_guard)
 
     from decisions import log_views, record
