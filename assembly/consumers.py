@@ -30,11 +30,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.language = _language(self.scope, self.user)
         self.token = _token(self.scope)
         self.counted = False
+        signed_in = self.user is not None and self.user.is_authenticated
+        if signed_in and not await self._take_place():
+            # Refused at the handshake, never accepted and then dropped: the browser treats
+            # it as a failed connection and waits longer before each new try.
+            await self.close()
+            return
         await self.accept()
-        if self.user is not None and self.user.is_authenticated:
-            if not await self._take_place():
-                await self.close(code=CLOSE_TOO_MANY)
-                return
+        if signed_in:
             await self.channel_layer.group_add(live.user_group(self.user.pk), self.channel_name)
 
     async def disconnect(self, code):
@@ -91,6 +94,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             "subscribe": self.on_subscribe,
             "unsubscribe": self.on_unsubscribe,
             "ping": self.on_ping,
+            "act": self.on_act,
         }.get(message["type"])
         if handler is None:
             await self._error(_("Unknown message type."))
@@ -124,6 +128,31 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self._send_snapshot(kind, grant)
         if kind.after_change:
             kind.after_change(grant)
+
+    async def on_act(self, message):
+        """A write sent over the socket (see live.ACTIONS): answered with the action's event
+        or `act.refused`, both carrying the sender's `ref` so its page can match them."""
+        from .errors import ActionError
+
+        ref = str(message.get("ref", ""))[:40]
+        action = live.ACTIONS.get(message.get("action"))
+        data = message.get("data")
+        if action is None or not isinstance(data, dict):
+            await self._send("act.refused", {"ref": ref, "message": _("Unknown action.")})
+            return
+        if self.user is None or not self.user.is_authenticated:
+            await self._send("act.refused", {"ref": ref, "message": _("Log in first.")})
+            return
+
+        def run():
+            with translation.override(self.language):
+                try:
+                    return live.ACTIONS[message["action"]](self.user, data)
+                except ActionError as exc:
+                    return "act.refused", {"message": str(exc.message)}
+
+        event_type, answer = await live.db(run)()
+        await self._send(event_type, {**answer, "ref": ref})
 
     async def on_unsubscribe(self, message):
         stream = message.get("stream")

@@ -172,6 +172,22 @@ async def snapshot_events(kind, grant):
     return await asyncio.shield(building[0])
 
 
+# -- actions sent over the socket ---------------------------------------------------------
+#
+# Some writes may also arrive over a page's socket (a ballot from a member already in the
+# meeting), so that a crowd does not pay a request each. An app registers
+# fn(user, data) -> (event type, data); it runs in the thread pool, checks membership and
+# role like its view does (through the same action), and raises ActionError to refuse
+# with a message. The plain form stays for phones without JavaScript.
+
+ACTIONS = {}
+
+
+def register_action(name, fn):
+    ACTIONS[name] = fn
+    return fn
+
+
 def register(kind: StreamKind):
     _KINDS[kind.name] = kind
     return kind

@@ -145,3 +145,44 @@ live.register(live.StreamKind(name="proposal", authorize=authorize_proposal,
                               snapshot=snapshot_proposal, shared_snapshot=True))  # fmt: skip
 live.register(live.StreamKind(name="poll", authorize=authorize_poll, snapshot=snapshot_poll,
                               shared_snapshot=True))  # fmt: skip
+
+
+def cast_over_socket(user, data):
+    """A ballot sent over a page's socket (live.ACTIONS "ballot.cast"): the same checks and
+    the same action as the ballot form, with the form's own fields and idempotency key, so
+    a ballot the socket lost and the form then re-sent counts once."""
+    from django.http import QueryDict
+    from django.utils.translation import gettext as _
+
+    from assembly.errors import ActionError
+    from assembly.parsing import id_or_none
+
+    from . import actions
+    from .forms import parse_ballot
+
+    poll = Poll.objects.filter(pk=id_or_none(data.get("poll")) or 0).first()
+    member = _member(user, poll.assembly_id) if poll is not None else None
+    if member is None:
+        raise ActionError(_("This vote is not there, or you may not vote in it."))
+    fields = QueryDict(mutable=True)
+    for pair in data.get("fields") or []:
+        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair):
+            fields.appendlist(pair[0][:40], pair[1][:2000])
+    options = list(poll.options.all()) if poll.takes_options else []
+    cast = actions.cast_ballot(
+        member,
+        poll=poll,
+        choice=parse_ballot(poll, fields, options),
+        reason=fields.get("reason", ""),
+        idempotency_key=fields.get("idempotency_key", ""),
+    )
+    if cast.repeated:
+        text = _("Your vote was already recorded; it counts once.")
+    elif cast.changed:
+        text = _("Your vote was changed.")
+    else:
+        text = _("Your vote was recorded.")
+    return "ballot.recorded", {"poll": poll.pk, "message": text, "receipt": cast.receipt}
+
+
+live.register_action("ballot.cast", cast_over_socket)

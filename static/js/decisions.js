@@ -50,6 +50,69 @@
     }).catch(function () {});
   }
 
+  // -- ballots over the page's socket -------------------------------------------------
+  // When the page's socket is open, a ballot goes over it (no new request for a crowd to
+  // wait on); the answer swaps in the vote's part of the page. No answer within a few
+  // seconds, or no socket: the form is sent as a plain form, with the same idempotency
+  // key, so a ballot that did arrive still counts once. Votes with receipts use the form
+  // (the receipt is shown once, on the page it returns).
+  var pending = {};
+
+  function say(form, text, failed) {
+    var box = form.querySelector(".ballot-answer");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "ballot-answer";
+      box.setAttribute("role", "status");
+      form.insertBefore(box, form.firstChild);
+    }
+    box.textContent = text || "";
+    box.classList.toggle("error", !!failed);
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("ballot") || form.dataset.receipts) return;
+    var poll = document.getElementById("poll");
+    if (!poll || !window.asambleaLive || !window.asambleaLive.isOpen()) return;
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrfmiddlewaretoken" && typeof value === "string") fields.push([name, value]);
+    });
+    var ref = "b" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+    if (!window.asambleaLive.send({ type: "act", action: "ballot.cast", ref: ref,
+                                    data: { poll: poll.dataset.poll, fields: fields } })) return;
+    event.preventDefault();
+    var buttons = form.querySelectorAll("button");
+    buttons.forEach(function (b) { b.disabled = true; });
+    pending[ref] = { form: form, timer: setTimeout(function () {
+      delete pending[ref];
+      form.submit(); // no answer: the plain form, same key
+    }, 6000) };
+  });
+
+  document.addEventListener("live:event", function (event) {
+    var message = event.detail || {};
+    var data = message.data || {};
+    var waiting = data.ref && pending[data.ref];
+    if (!waiting || (message.type !== "ballot.recorded" && message.type !== "act.refused")) return;
+    clearTimeout(waiting.timer);
+    delete pending[data.ref];
+    var form = waiting.form;
+    form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+    if (message.type === "act.refused") { say(form, data.message, true); return; }
+    say(form, data.message, false);
+    fetchHTML(location.href).then(function (html) { replaceFrom(html, ["poll"]); })
+      .then(function () {
+        var fresh = document.getElementById("poll");
+        var note = document.createElement("p");
+        note.className = "ballot-answer";
+        note.setAttribute("role", "status");
+        note.textContent = data.message;
+        if (fresh) fresh.insertBefore(note, fresh.firstChild);
+      }).catch(function () {});
+  });
+
   document.addEventListener("live:event", function (event) {
     var message = event.detail;
     var data = message.data || {};

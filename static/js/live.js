@@ -101,5 +101,16 @@
     });
   }
 
+  // For other modules: send a write over this page's socket when it is open (e.g. a
+  // ballot); the answer comes back as a "live:event" carrying the same ref.
+  window.asambleaLive = {
+    isOpen: function () { return !!socket && socket.readyState === WebSocket.OPEN; },
+    send: function (message) {
+      if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+      socket.send(JSON.stringify(message));
+      return true;
+    }
+  };
+
   connect();
 })();

@@ -53,3 +53,37 @@ def test_three_members_vote_live(cast, server, browser):
         expect(page.locator("#poll-results table")).to_contain_text("Yes")
     results = {p.locator("#poll-results table").inner_text() for p in [*people, facilitator]}
     assert len(results) == 1
+
+
+def test_a_ballot_goes_over_the_open_socket_and_falls_back_to_the_form(cast, server, browser):
+    """With the page's socket open, voting sends no request: the ballot goes over the
+    socket and the vote's part of the page is swapped in. When the socket swallows it (no
+    answer), the plain form goes out with the same key, and the ballot counts once.
+
+    How checked: with the socket path removed from decisions.js, the first page posted
+    the form (a POST was seen)."""
+    from decisions.models import Participation
+
+    poll = actions.open_poll(cast.facilitator, question="Occupy the lobby?", method="majority")
+    url = f"{server.url}/a/eastside/polls/{poll.pk}/"
+    page = log_in(browser, server, "member@example.org", PASSWORD)
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.goto(url)
+    expect(page.locator("body")).to_have_attribute("data-live", "open")
+    page.check("input[name=choice][value=yes]")
+    page.click("form.ballot button[type=submit]")
+    expect(page.locator(".ballot-answer").first).to_have_text("Your vote was recorded.")
+    expect(page.locator(f"#poll-{poll.pk}-turnout")).to_have_text("1")
+    assert posts == []
+    assert Participation.objects.filter(poll=poll, member=cast.member).count() == 1
+
+    # A socket that takes the ballot and never answers: the form goes after six seconds.
+    other = log_in(browser, server, "member2@example.org", PASSWORD)
+    other.route_web_socket("**/ws/live/**", lambda ws: None)  # open, silent
+    other.goto(url)
+    expect(other.locator("body")).to_have_attribute("data-live", "open")
+    other.check("input[name=choice][value=no]")
+    other.click("form.ballot button[type=submit]")
+    expect(other.locator(".messages")).to_contain_text("Your vote was recorded", timeout=30000)
+    assert Participation.objects.filter(poll=poll, member=cast.member2).count() == 1
