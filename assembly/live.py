@@ -282,27 +282,32 @@ def log_out(user_id):
 
 
 class Coalescer:
-    """At most one pending flush per key, `delay` seconds after the first request.
+    """At most one flush per key every `delay` seconds, and one pending at a time.
 
-    The pending mark is cleared before the flush reads the state, so a change that
-    lands during a flush schedules another: the last broadcast is always exact.
+    A change after a quiet spell is flushed at once (a facilitator's click shows without
+    waiting); changes that come faster are gathered into one flush `delay` after the last
+    one (a crowd voting). The pending mark is cleared before the flush reads the state, so
+    a change that lands during a flush schedules another: the last broadcast is exact.
     """
 
     def __init__(self, delay):
         self.delay = delay
         self._pending = set()
         self._tasks = set()
+        self._last = {}  # key -> loop time of its last flush
 
     def request(self, key, flush):
-        import asyncio
-
         if key in self._pending:
             return
         self._pending.add(key)
+        loop = asyncio.get_running_loop()
+        wait = max(0.0, self._last.get(key, -1e9) + self.delay - loop.time())
 
         async def run():
-            await asyncio.sleep(self.delay)
+            if wait:
+                await asyncio.sleep(wait)
             self._pending.discard(key)
+            self._last[key] = loop.time()
             try:
                 await flush(key)
             except Exception:

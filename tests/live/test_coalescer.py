@@ -1,0 +1,44 @@
+"""The coalescer behind every tally and meeting broadcast (assembly/live.py): a change
+after a quiet spell goes out at once, a burst is gathered into at most one flush per
+window, and the last flush always reads the state after the last change.
+
+How checked: with the old rule (every flush waited the full delay) the first test failed
+(the change waited 250 ms); with the pending mark cleared after the flush instead of
+before, the last test ended on a stale value."""
+
+import asyncio
+
+from assembly.live import Coalescer
+
+
+async def test_a_change_after_a_quiet_spell_goes_out_at_once():
+    coalescer, flushed = Coalescer(delay=0.25), []
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+
+    async def flush(key):
+        flushed.append(loop.time() - started)
+
+    coalescer.request("k", flush)
+    await asyncio.sleep(0.05)
+    assert len(flushed) == 1 and flushed[0] < 0.05
+
+
+async def test_a_burst_is_one_flush_per_window_ending_exact():
+    coalescer, seen = Coalescer(delay=0.25), []
+    loop = asyncio.get_running_loop()
+    state = {"value": 0}
+
+    async def flush(key):
+        seen.append((loop.time(), state["value"]))
+
+    started = loop.time()
+    for value in range(1, 41):  # forty changes over 0.8 s
+        state["value"] = value
+        coalescer.request("k", flush)
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.6)
+    times = [t - started for t, _v in seen]
+    assert seen[-1][1] == 40  # the last flush has the last change
+    assert all(b - a >= 0.24 for a, b in zip(times, times[1:], strict=False))
+    assert len(seen) <= 1 + 0.8 / 0.25 + 1
