@@ -122,10 +122,12 @@ class Asamblea:
         self.processes, self.ports, self.tmp = [], [], tempfile.mkdtemp(prefix="bench-")
 
     def env(self):
-        env = {**os.environ, "DATABASE_URL": self.database_url,
-               "DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "b" * 50,
-               "ALLOWED_HOSTS": "127.0.0.1,localhost", "ASAMBLEA_INSECURE_HTTP": "1",
-               "ASAMBLEA_PLAIN_STATIC": "1", "ASAMBLEA_PYTHON": PY, "LOG_LEVEL": "ERROR"}  # fmt: skip
+        env = {
+            **os.environ, "DATABASE_URL": self.database_url,
+            "DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "b" * 50,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost", "ASAMBLEA_INSECURE_HTTP": "1",
+            "ASAMBLEA_PLAIN_STATIC": "1", "ASAMBLEA_PYTHON": PY, "LOG_LEVEL": "ERROR",
+        }  # fmt: skip
         env.pop("REDIS_URL", None)
         if self.redis:
             prefix = f"bench{os.getpid()}x{time.time_ns() % 10**6}"
@@ -289,9 +291,10 @@ class Member:
         future = asyncio.get_running_loop().create_future()
         self.acks[ref] = future
         sent = time.perf_counter()
-        await self.ws.send(json.dumps({"type": "act", "action": "ballot.cast", "ref": ref,
-                                       "data": {"poll": poll, "fields": [
-                                           ["choice", "yes"], ["idempotency_key", ref]]}}))  # fmt: skip
+        fields = [["choice", "yes"], ["idempotency_key", ref]]
+        message = {"type": "act", "action": "ballot.cast", "ref": ref,
+                   "data": {"poll": poll, "fields": fields}}  # fmt: skip
+        await self.ws.send(json.dumps(message))
         acked, ok = await asyncio.wait_for(future, timeout=300)
         return sent, acked, ok
 
@@ -416,9 +419,9 @@ async def run(server, world, n):
         async def form_vote(i, m):
             async with gate:
                 sent = time.perf_counter()
-                status = await http_post(server.ports[i % len(server.ports)], path,
-                                         {"choice": "yes",
-                                          "idempotency_key": secrets.token_hex(8)}, m.key)  # fmt: skip
+                fields = {"choice": "yes", "idempotency_key": secrets.token_hex(8)}
+                port = server.ports[i % len(server.ports)]
+                status = await http_post(port, path, fields, m.key)
                 return sent, time.perf_counter(), status == 302
 
         votes = await asyncio.gather(*(form_vote(i, m) for i, m in enumerate(live)),
@@ -531,9 +534,15 @@ def ratios(results):
     if "bare" not in results:
         return ""
     bare = {r["n"]: r for r in results["bare"]}
-    lines = ["", "| ratio to the bare server (same N) | " + " | ".join(
-        f"{name} N={r['n']:,}" for name in results if name != "bare" for r in results[name]
-    ) + " |", "| --- |" + " ---: |" * sum(len(v) for k, v in results.items() if k != "bare")]
+    lines = [
+        "",
+        "| ratio to the bare server (same N) | "
+        + " | ".join(
+            f"{name} N={r['n']:,}" for name in results if name != "bare" for r in results[name]
+        )
+        + " |",
+        "| --- |" + " ---: |" * sum(len(v) for k, v in results.items() if k != "bare"),
+    ]
     for label, key in (("all ready", "ready_s"), ("change on every screen, p95", "change_p95_ms"),
                        ("ballots/s (all at once)", "burst_per_s")):  # fmt: skip
         cells = []
