@@ -5,9 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
-HTMX_VERSION := 2.0.11
 
-.PHONY: run test lint format bench messages vendor check-deploy clean
+.PHONY: run test lint format bench messages check-deploy clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,10 +54,6 @@ bench: $(STAMP_DEV)
 messages: $(STAMP_DEV)
 	$(DEV) $(PY) manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
 	$(DEV) $(PY) manage.py compile_translations
-
-vendor:
-	cd /tmp && npm pack htmx.org@$(HTMX_VERSION) && tar xzf htmx.org-$(HTMX_VERSION).tgz
-	cp /tmp/package/dist/htmx.min.js static/vendor/htmx-$(HTMX_VERSION).min.js
 
 check-deploy: $(STAMP_RUN)
 	SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-value-for-the-check-only-000000 \

@@ -14,9 +14,7 @@ class AssemblyConfig(AppConfig):
             sessions,
             streams,  # noqa: F401  (registers the assembly's live streams)
         )
-        from .meetings import setup
 
         user_logged_in.connect(sessions.logged_in, dispatch_uid="asamblea-session-list")
         user_logged_out.connect(sessions.logged_out, dispatch_uid="asamblea-session-list")
         privacy.register_base()  # what the base keeps about people (the privacy page)
-        setup.connect()  # meetings: their stream, home section and decisions guards

@@ -303,25 +303,6 @@ AUDIT_LABELS = {
     "member.reinstated": _("reinstated a member"),
     "join_request.approved": _("approved a join request"),
     "join_request.declined": _("declined a join request"),
-    "group.created": _("started a working group"),
-    "group.updated": _("changed a working group"),
-    "group.request_approved": _("let someone into a working group"),
-    "group.request_declined": _("declined a request to join a working group"),
-    "group.member_removed": _("removed someone from a working group"),
-    "group.lead_changed": _("changed a working group's leads"),
-    "post.edited": _("edited someone else's post"),
-    "post.deleted": _("deleted a post"),
-    "meeting.settings_changed": _("changed how meetings run"),
-    "meeting.scheduled": _("scheduled a meeting"),
-    "meeting.started": _("started a meeting"),
-    "meeting.ended": _("ended a meeting"),
-    "meeting.projector_reset": _("gave a meeting's projector a new address"),
-    "meeting.minutes_approved": _("approved a meeting's minutes"),
-    "meeting.muted": _("muted a member for the rest of a meeting"),
-    "meeting.removed": _("removed a member from a meeting"),
-    "meeting.sanction_lifted": _("lifted a mute or removal in a meeting"),
-    "meeting.proxy_given": _("gave their vote to another member for a meeting"),
-    "meeting.proxy_revoked": _("took back the vote they had given for a meeting"),
 }
 
 
@@ -481,4 +462,61 @@ class SessionRecord(models.Model):
         return self.label or f"session {self.pk}"
 
 
-from .meetings.models import *  # noqa: F401,F403,E402
+class Notification(models.Model):
+    """Something a member is told, in the app and by email (assembly/notifications.py).
+    `kind` is one that an app registered; the row keeps only what it is about (a title, a
+    link), and the sentence around it is written in the reader's language when shown."""
+
+    recipient = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)
+    subject = models.CharField(max_length=300)
+    url = models.CharField(max_length=300)
+    key = models.CharField(max_length=80, help_text="what it is about, so it is sent once")
+    created_at = models.DateTimeField(default=timezone.now)
+    in_app = models.BooleanField(default=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Email: pending until sent; a failure keeps it pending for the next run.
+    email_pending = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "key"], name="notify_once"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["email_pending"]),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class NotificationPreference(models.Model):
+    """A person's choices, per kind: in the app, by email. No row means the defaults (in
+    the app and by email, immediately)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)
+    in_app = models.BooleanField(default=True)
+    email = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="preference_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind}"
+
+
+class DigestChoice(models.Model):
+    """A person who wants their email as one daily digest; when it was last sent."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="+")
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"digest for {self.user_id}"

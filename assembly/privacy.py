@@ -103,6 +103,8 @@ class Registration:
     export: object = None  # fn(membership) -> dict
     forget: object = None  # fn(membership) -> None, inside the deletion's transaction
     membership_ended: object = None  # fn(membership) -> None, inside the action
+    # Fields never exported ("app.Model.field"): secrets, or what stands in for them.
+    hidden: tuple = ()
 
 
 REGISTRY: list = []
@@ -183,21 +185,38 @@ def _purge_audit(assembly_id, cutoff):
     return deleted
 
 
+def _purge_notifications(assembly_id, cutoff):
+    from .models import Notification
+
+    gone, _by_model = Notification.objects.filter(
+        recipient__assembly_id=assembly_id, created_at__lt=cutoff
+    ).delete()
+    return gone
+
+
+def _forget_notifications(user, memberships):
+    from .models import Notification
+
+    Notification.objects.filter(recipient__in=memberships).delete()
+
+
 HOW_LONG_ACCOUNT = gettext_lazy("until you delete your account")
 
 
 # -- a person's own data ---------------------------------------------------------------
 
-# Never exported: secrets (or what stands in for them) and the ballot lot seed.
+# Never exported: secrets (or what stands in for them). Each app adds its own when it
+# registers (`hidden`), e.g. a meeting's projector token or a vote's lot seed.
 HIDDEN_FIELDS = {
     "assembly.User.password",
     "assembly.Invitation.token_digest",
     "assembly.SessionRecord.key_digest",
-    "assembly.Meeting.projector_token",
-    "decisions.CalendarFeed.token_digest",
-    "decisions.Poll.seed",
     "mfa.Authenticator.data",
 }
+
+
+def hidden_fields():
+    return HIDDEN_FIELDS.union(*(part.hidden for part in REGISTRY))
 
 
 def _person_fields():
@@ -225,12 +244,12 @@ def _value(value):
     return str(value)
 
 
-def _row(model, obj):
+def _row(model, obj, hidden):
     label = f"{model._meta.app_label}.{model.__name__}"
     return {
         f.name: _value(getattr(obj, f.attname))
         for f in model._meta.concrete_fields
-        if f"{label}.{f.name}" not in HIDDEN_FIELDS
+        if f"{label}.{f.name}" not in hidden
     }
 
 
@@ -243,6 +262,7 @@ def export(user):
     from .models import Membership
 
     user_model = get_user_model()
+    hidden = hidden_fields()
     memberships = list(Membership.objects.filter(user=user).select_related("assembly"))
     ids = [m.pk for m in memberships]
     lines = {}
@@ -251,7 +271,7 @@ def export(user):
             lines.setdefault(spec.rsplit(".", 1)[0], line.key)
     out = {
         "exported_at": timezone.now().isoformat(),
-        "account": _row(user_model, user) | {"password_set": user.has_usable_password()},
+        "account": _row(user_model, user, hidden) | {"password_set": user.has_usable_password()},
         "assemblies": {m.pk: m.assembly.name for m in memberships},
         "records": {},
     }
@@ -264,7 +284,7 @@ def export(user):
                 continue
             seen.add((label, obj.pk))
             key = lines.get(label, label)
-            out["records"].setdefault(key, []).append({"table": label, **_row(model, obj)})
+            out["records"].setdefault(key, []).append({"table": label, **_row(model, obj, hidden)})
     for part in REGISTRY:
         if part.export:
             out["records"].update(part.export(user, memberships))
@@ -492,6 +512,23 @@ def register_base():
                 fields=("assembly.Submission.member",),
             ),
             Kept(
+                "notifications",
+                gettext_lazy(
+                    "Your notifications (whether you read them and whether they were emailed) "
+                    "and your notification choices."
+                ),
+                gettext_lazy(
+                    "Notifications: as long as the assembly chooses (90 days unless it chose "
+                    "otherwise). Your choices: until you delete your account."
+                ),
+                gettext_lazy("You."),
+                fields=(
+                    "assembly.Notification.recipient",
+                    "assembly.NotificationPreference.user",
+                    "assembly.DigestChoice.user",
+                ),  # fmt: skip
+            ),
+            Kept(
                 "two_factor",
                 gettext_lazy(
                     "If you turn on two-factor authentication: its secret and your recovery codes."
@@ -508,5 +545,6 @@ def register_base():
                 fields=("admin.LogEntry.user",),
             ),
         ],
-        purges={"audit": _purge_audit},
+        purges={"audit": _purge_audit, "notification": _purge_notifications},
+        forget=_forget_notifications,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import privacy_views, views
+from . import notification_views, privacy_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,13 @@ urlpatterns = [
     path("me/delete/", privacy_views.delete_account, name="delete_account"),
     path("me/sessions/", privacy_views.my_sessions, name="my_sessions"),
     path("language/", views.set_language, name="set_language"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
+    path(
+        "notifications/settings/",
+        notification_views.notification_settings,
+        name="notification_settings",
+    ),
     path("i/continue/", views.invitation_continue, name="invitation_continue"),
     path("i/<str:token>/", views.invitation, name="invitation"),
     path("a/<slug:slug>/", views.assembly_home, name="assembly_home"),

@@ -25,7 +25,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from assembly.meetings import actions as meeting_actions  # noqa: E402
+from meetings import actions as meeting_actions  # noqa: E402
 from assembly.models import Assembly, Membership, User  # noqa: E402
 from assembly.names import skeleton  # noqa: E402
 

@@ -42,6 +42,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The name emails and pages give the site ("Eastside Assembly", or the default).
+SITE_NAME = os.environ.get("SITE_NAME", "").strip() or "Asamblea"
 
 INSTALLED_APPS = [
     "daphne",
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "assembly",
     "groups",
     "decisions",
+    "meetings",
     "response",
     "trainings",
 ]
@@ -258,7 +261,7 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -271,6 +274,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# collectstatic names every file after its content (css/asamblea.4f2a….css), and pages link
+# those names: WhiteNoise serves them as immutable for ten years (its default test for a
+# hashed name, from the manifest), and the unhashed names for a minute.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 60
 # Uploaded files (report photos). Never served as static files: only through views that
 # check who may see them. There is deliberately no MEDIA_URL.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))

@@ -10,9 +10,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("assembly.urls")),
-    path("", include("assembly.meetings.urls")),
     path("", include("groups.urls")),
     path("", include("decisions.urls")),
+    path("", include("meetings.urls")),
     path("", include("response.urls")),
     path("", include("trainings.urls")),
 ]

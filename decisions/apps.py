@@ -7,10 +7,11 @@ class DecisionsConfig(AppConfig):
     verbose_name = _("Decisions")
 
     def ready(self):
-        from assembly import sections
+        from assembly import notifications, sections
 
         from . import (
             live_state,  # noqa: F401  (registers the proposal and poll streams)
+            notify,
             personal_data,
         )
         from .models import Decision
@@ -32,3 +33,5 @@ class DecisionsConfig(AppConfig):
 
         sections.register(order=30, build=home_section)
         personal_data.register()
+        notify.register_kinds()
+        notifications.TIMER_JOBS.append(notify.timer)

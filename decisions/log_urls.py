@@ -16,7 +16,4 @@ urlpatterns = [
     path("a/<slug:slug>/actions/<int:pk>/", views.update_action, name="action_update"),
     path("a/<slug:slug>/calendar/", views.calendar, name="calendar"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
-    path("notifications/settings/", views.notification_settings, name="notification_settings"),
 ]

@@ -1,5 +1,5 @@
-"""Thin views for the decisions log, its follow-through, exports, notifications and the
-calendar feed. (Proposals and votes are in views.py.)"""
+"""Thin views for the decisions log, its follow-through, exports and the calendar feed.
+(Proposals and votes are in views.py.)"""
 
 import contextlib
 import hashlib
@@ -9,7 +9,6 @@ import secrets
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -22,7 +21,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assembly import csvsafe, parsing
 from assembly.errors import ActionError, NotAllowed
-from assembly.models import Membership
 from assembly.queries import access_assembly, pickable_members, picked_member
 from assembly.roles import Perm
 
@@ -31,9 +29,6 @@ from .models import (
     ActionItem,
     CalendarFeed,
     Decision,
-    DigestChoice,
-    Notification,
-    NotificationPreference,
     Poll,
 )
 
@@ -279,60 +274,6 @@ def _download(text, content_type, filename):
     response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-# -- notifications ---------------------------------------------------------------------
-
-
-@login_required
-def notifications(request):
-    mine = Notification.objects.filter(
-        recipient__user=request.user, recipient__status=Membership.Status.ACTIVE
-    ).select_related("recipient__assembly")
-    if request.method == "POST":
-        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
-        return redirect("notifications")
-    shown = list(mine.filter(in_app=True)[:100])
-    return render(request, "decisions/notifications.html", {"items": shown})
-
-
-@login_required
-def notification_open(request, pk):
-    item = Notification.objects.filter(pk=pk, recipient__user=request.user).first()
-    if item is None:
-        raise Http404
-    if item.read_at is None:
-        Notification.objects.filter(pk=item.pk).update(read_at=timezone.now())
-    return redirect(item.url if item.url.startswith("/") and not item.url.startswith("//") else "/")
-
-
-@login_required
-def notification_settings(request):
-    kinds = Notification.Kind.choices
-    if request.method == "POST":
-        for kind, _label in kinds:
-            NotificationPreference.objects.update_or_create(
-                user=request.user, kind=kind,
-                defaults={"in_app": f"in_app-{kind}" in request.POST,
-                          "email": f"email-{kind}" in request.POST},
-            )  # fmt: skip
-        if request.POST.get("digest") == "daily":
-            DigestChoice.objects.get_or_create(user=request.user)
-        else:
-            DigestChoice.objects.filter(user=request.user).delete()
-        messages.success(request, _("Saved."))
-        return redirect("notification_settings")
-    chosen = {p.kind: p for p in NotificationPreference.objects.filter(user=request.user)}
-    rows = [
-        (kind, label, chosen[kind].in_app if kind in chosen else True,
-         chosen[kind].email if kind in chosen else True)
-        for kind, label in kinds
-    ]  # fmt: skip
-    return render(
-        request,
-        "decisions/notification_settings.html",
-        {"rows": rows, "digest": DigestChoice.objects.filter(user=request.user).exists()},
-    )
 
 
 # -- calendar --------------------------------------------------------------------------

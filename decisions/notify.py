@@ -1,88 +1,107 @@
-"""Notifications: in the app (a live count in the header) and by email, each a
-per-person choice. Writes create rows; `manage.py send_notifications` (run by a timer)
-generates the time-based ones and sends email outside any request. A failing mail server
-loses nothing: the notification stays pending and the next run retries it.
-
-Rows store only what the notification is about (a title, a link); the sentence around
-it is rendered in the recipient's language when shown or mailed.
+"""The notifications decisions sends (assembly/notifications.py is the inbox): the kinds
+it registers, with the sentence each is shown in, and what creates them. A vote's
+notification is written from what became of the vote: once it has closed, "a vote is
+open" reads "a vote has closed".
 """
 
-import logging
-import unicodedata
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef
-from django.template.loader import render_to_string
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from assembly import live
 from assembly.models import Membership
+from assembly.notifications import notify, register
 
-from .models import (
-    ActionItem,
-    DigestChoice,
-    Notification,
-    NotificationPreference,
-    Participation,
-    Poll,
-)
+from .models import ActionItem, Participation, Poll
 
-log = logging.getLogger(__name__)
-Kind = Notification.Kind
-MAX_ATTEMPTS = 20
-
-# Other apps' time-based work (reminders, retention purges), run by `send_notifications`
-# on every round before mail goes out: fn(now) -> a short line for the log.
-TIMER_JOBS = []
+POLL_OPENED = "poll_opened"
+POLL_CLOSING = "poll_closing"
+GROUP_ACTION = "group_action"
+ACTION_OVERDUE = "action_overdue"
+COMMENT_REPLY = "comment_reply"
 
 
-def preferences(user_ids, kind):
-    """{user_id: (in_app, email)} for these people (defaults: both on)."""
-    chosen = {
-        p.user_id: (p.in_app, p.email)
-        for p in NotificationPreference.objects.filter(user_id__in=user_ids, kind=kind)
-    }
-    return {uid: chosen.get(uid, (True, True)) for uid in user_ids}
+def _poll_id(notification):
+    prefix, _sep, pk = notification.key.partition(":")
+    return int(pk) if prefix == "poll" and pk.isdigit() else None
 
 
-def notify(members, kind, *, subject, url, key):
-    """Create one notification per member who wants it (at most once per key)."""
-    members = [m for m in members if m.is_active]
-    prefs = preferences([m.user_id for m in members], kind)
-    rows = []
-    for member in members:
-        in_app, email = prefs[member.user_id]
-        if in_app or email:
-            rows.append(
-                Notification(
-                    recipient=member, kind=kind, subject=one_line(subject)[:300], url=url, key=key,
-                    email_pending=email, in_app=in_app,
-                )
-            )  # fmt: skip
-    created = Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    for user_id in {row.recipient.user_id for row in created if row.in_app}:
-        live.publish_user(user_id, "notification.created", {"delta": 1})
-    return len(created)
+def _mark_closed_polls(items):
+    """Which of these notifications' votes have closed, in one query."""
+    ids = {_poll_id(n) for n in items} - {None}
+    closed = set(
+        Poll.objects.filter(pk__in=ids).exclude(state=Poll.State.OPEN).values_list("pk", flat=True)
+    )
+    for n in items:
+        n.poll_closed = _poll_id(n) in closed
 
 
-def one_line(text):
-    """Text for a single line (a mail header, a list item): whitespace and control
-    characters folded to single spaces, so a newline in a question cannot add a header."""
-    cleaned = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in str(text))
-    return " ".join(cleaned.split())
+def _names(n):
+    return {"assembly": n.recipient.assembly.name, "subject": n.subject}
 
 
-def unread_count(user):
-    return Notification.objects.filter(
-        recipient__user=user,
-        recipient__status=Membership.Status.ACTIVE,
-        in_app=True,
-        read_at__isnull=True,
-    ).count()
+def _poll_opened(n):
+    if getattr(n, "poll_closed", False):
+        return _("%(assembly)s: a vote has closed: “%(subject)s”") % _names(n)
+    return _("%(assembly)s: a vote is open: “%(subject)s”") % _names(n)
+
+
+def _poll_closing(n):
+    if getattr(n, "poll_closed", False):
+        return _("%(assembly)s: a vote has closed: “%(subject)s”") % _names(n)
+    return _(
+        "%(assembly)s: a vote closes within 24 hours and you have not voted: “%(subject)s”"
+    ) % _names(n)
+
+
+def register_kinds():
+    register(
+        POLL_OPENED,
+        label=gettext_lazy("a vote opens in an assembly I belong to"),
+        sentence=_poll_opened,
+        prepare=_mark_closed_polls,
+    )
+    register(
+        POLL_CLOSING,
+        label=gettext_lazy("a vote closes within 24 hours and I have not voted"),
+        sentence=_poll_closing,
+        prepare=_mark_closed_polls,
+    )
+    register(
+        GROUP_ACTION,
+        label=gettext_lazy("a decision gives my working group an action"),
+        sentence=lambda n: (
+            _("%(assembly)s: a decision gives your working group an action: “%(subject)s”")
+            % _names(n)
+        ),
+    )
+    register(
+        ACTION_OVERDUE,
+        label=gettext_lazy("an action assigned to me is overdue"),
+        sentence=lambda n: (
+            _("%(assembly)s: an action assigned to you is overdue: “%(subject)s”") % _names(n)
+        ),
+    )
+    register(
+        COMMENT_REPLY,
+        label=gettext_lazy("someone replies to my comment"),
+        sentence=lambda n: (
+            _("%(assembly)s: someone replied to your comment on “%(subject)s”") % _names(n)
+        ),
+    )
+
+
+def timer(now):
+    """Run by `manage.py send_notifications` on every round: votes whose time has passed
+    close, and reminders go out."""
+    from .actions import close_due_polls
+
+    closed = close_due_polls()
+    created = due_reminders(now)
+    return f"closed {len(closed)} votes, {created} reminders"
 
 
 # -- what creates notifications ----------------------------------------------------------
@@ -95,7 +114,7 @@ def poll_opened(poll):
         pk__in=Elector.objects.filter(poll=poll).values("member_id")
     ).exclude(pk=poll.opened_by_id)
     url = reverse("poll", args=[poll.assembly.slug, poll.pk])
-    notify(list(members), Kind.POLL_OPENED, subject=poll.question, url=url, key=f"poll:{poll.pk}")
+    notify(list(members), POLL_OPENED, subject=poll.question, url=url, key=f"poll:{poll.pk}")
 
 
 def comment_replied(comment):
@@ -105,7 +124,7 @@ def comment_replied(comment):
     url = reverse("proposal", args=[comment.proposal.assembly.slug, comment.proposal_id])
     notify(
         [parent.author],
-        Kind.COMMENT_REPLY,
+        COMMENT_REPLY,
         subject=comment.proposal.title,
         url=f"{url}#comment-{comment.pk}",
         key=f"comment:{comment.pk}",
@@ -124,7 +143,7 @@ def group_members(group_id, decision, item=None):
     ]
     url = reverse("decision", args=[decision.assembly.slug, decision.sequence])
     key = f"action:{item.pk}" if item else f"decision:{decision.pk}:group:{group_id}"
-    notify(members, Kind.GROUP_ACTION, subject=decision.title, url=url, key=key)
+    notify(members, GROUP_ACTION, subject=decision.title, url=url, key=key)
 
 
 def due_reminders(now=None):
@@ -146,7 +165,7 @@ def due_reminders(now=None):
         )
         url = reverse("poll", args=[poll.assembly.slug, poll.pk])
         created += notify(
-            [e.member for e in waiting], Kind.POLL_CLOSING, subject=poll.question, url=url,
+            [e.member for e in waiting], POLL_CLOSING, subject=poll.question, url=url,
             key=f"poll:{poll.pk}",
         )  # fmt: skip
     overdue = (
@@ -157,77 +176,7 @@ def due_reminders(now=None):
     for item in overdue:
         url = reverse("decision", args=[item.decision.assembly.slug, item.decision.sequence])
         created += notify(
-            [item.assignee], Kind.ACTION_OVERDUE, subject=item.what, url=url,
+            [item.assignee], ACTION_OVERDUE, subject=item.what, url=url,
             key=f"action:{item.pk}:{item.due.isoformat()}",
         )  # fmt: skip
     return created
-
-
-# -- email -----------------------------------------------------------------------------
-
-
-def send_pending(now=None):
-    """Send pending email. Immediate for most; one digest a day for those who chose it.
-    Returns (sent, failed)."""
-    now = now or timezone.now()
-    pending = (
-        Notification.objects.filter(email_pending=True, email_attempts__lt=MAX_ATTEMPTS)
-        .select_related("recipient__user", "recipient__assembly")
-        .order_by("recipient__user_id", "created_at")
-    )
-    by_user = {}
-    for notification in pending:
-        by_user.setdefault(notification.recipient.user, []).append(notification)
-    digests = {d.user_id: d for d in DigestChoice.objects.filter(user__in=list(by_user))}
-    sent = failed = 0
-    for user, items in by_user.items():
-        digest = digests.get(user.pk)
-        if digest is not None:
-            if digest.last_sent_at and now - digest.last_sent_at < timedelta(hours=24):
-                continue
-            batches = [items]
-        else:
-            batches = [[item] for item in items]
-        for batch in batches:
-            if _send(user, batch, digest=digest is not None):
-                sent += len(batch)
-                if digest is not None:
-                    digest.last_sent_at = now
-                    digest.save(update_fields=["last_sent_at"])
-            else:
-                failed += len(batch)
-    return sent, failed
-
-
-def _send(user, batch, *, digest):
-    """Mail one notification, or a digest. Content-free unless every item's assembly
-    chose details: mail providers then learn only that there is something to read."""
-    from assembly import privacy
-
-    language = user.language or batch[0].recipient.assembly.language or settings.LANGUAGE_CODE
-    chosen = {}
-    for item in batch:
-        if item.recipient.assembly_id not in chosen:
-            policy = privacy.settings_for(item.recipient.assembly)
-            chosen[item.recipient.assembly_id] = policy.email_details
-    details = all(chosen.values())
-    with translation.override(language):
-        context = {
-            "items": batch, "digest": digest, "details": details, "count": len(batch),
-            "site": settings.SITE_URL, "inbox": reverse("notifications"),
-        }  # fmt: skip
-        subject = one_line(render_to_string("decisions/email/subject.txt", context))[:200]
-        body = render_to_string("decisions/email/body.txt", context)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    except Exception as exc:  # the mail server is down: keep it queued
-        log.warning("notification email to user %s failed: %s", user.pk, exc)
-        Notification.objects.filter(pk__in=[n.pk for n in batch]).update(
-            email_attempts=F("email_attempts") + 1
-        )
-        return False
-    with transaction.atomic():
-        Notification.objects.filter(pk__in=[n.pk for n in batch]).update(
-            email_pending=False, emailed_at=timezone.now()
-        )
-    return True

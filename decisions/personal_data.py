@@ -25,19 +25,9 @@ def _purge_participation(assembly_id, cutoff):
     return gone + electors
 
 
-def _purge_notifications(assembly_id, cutoff):
-    from .models import Notification
-
-    gone, _by_model = Notification.objects.filter(
-        recipient__assembly_id=assembly_id, created_at__lt=cutoff
-    ).delete()
-    return gone
-
-
 def _forget(user, memberships):
-    from .models import CalendarFeed, Notification
+    from .models import CalendarFeed
 
-    Notification.objects.filter(recipient__in=memberships).delete()
     CalendarFeed.objects.filter(member__in=memberships).delete()
 
 
@@ -134,23 +124,6 @@ def register():
                 fields=("decisions.ActionItem.assignee", "decisions.ActionUpdate.by"),
             ),
             Kept(
-                "notifications",
-                gettext_lazy(
-                    "Your notifications (whether you read them and whether they were emailed) "
-                    "and your notification choices."
-                ),
-                gettext_lazy(
-                    "Notifications: as long as the assembly chooses (90 days unless it chose "
-                    "otherwise). Your choices: until you delete your account."
-                ),
-                gettext_lazy("You."),
-                fields=(
-                    "decisions.Notification.recipient",
-                    "decisions.NotificationPreference.user",
-                    "decisions.DigestChoice.user",
-                ),  # fmt: skip
-            ),
-            Kept(
                 "calendar",
                 gettext_lazy("A scrambled form of your private calendar link, if you made one."),
                 gettext_lazy("Until you revoke it, or your membership is suspended or ends."),
@@ -158,8 +131,9 @@ def register():
                 fields=("decisions.CalendarFeed.member",),
             ),
         ],
-        purges={"participation": _purge_participation, "notification": _purge_notifications},
+        purges={"participation": _purge_participation},
         export=_export,
         forget=_forget,
         membership_ended=_membership_ended,
+        hidden=("decisions.CalendarFeed.token_digest", "decisions.Poll.seed"),
     )

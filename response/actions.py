@@ -15,17 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assembly import live
+from assembly import live, notifications
 from assembly.actions import audit, require
 from assembly.errors import ActionError, NotAllowed
 from assembly.models import Membership
 from assembly.roles import Perm
 from assembly.text import clean_line, clean_text
-from decisions import notify
 from groups.models import Group, GroupMembership
 from groups.queries import notification_recipients
 
-from . import photos, streams
+from . import notices, photos, streams
 from .models import (
     ANSWER_DAYS_MAX,
     Callout,
@@ -162,9 +161,9 @@ def file_report(
             report.assembly = me.assembly
             _event(report, me, ReportEvent.Kind.FILED)
             waiting = [m for m in verifiers(standing.settings) if m.pk != me.pk]
-            notify.notify(
+            notifications.notify(
                 waiting,
-                notify.Kind.REPORT_FILED,
+                notices.REPORT_FILED,
                 subject=report.place,
                 url=_url(report),
                 key=f"report:{report.pk}",
@@ -227,7 +226,7 @@ def confirm_report(me, report, *, expires_in_hours=EXPIRY_HOURS_DEFAULT):
                 me,
                 ReportEvent.Kind.VERIFIED,
                 "report.verified",
-                notify.Kind.REPORT_VERIFIED,
+                notices.REPORT_VERIFIED,
                 key=f"report:{report.pk}",
             )
         streams.queue_changed(report.assembly_id, report.pk)
@@ -239,7 +238,7 @@ def _announce(report, me, event, live_type, kind, *, key, note=""):
     page of the assembly, and a notification (in the app and by email, as each chose)."""
     _event(report, me, event, note=note, expires_at=report.expires_at)
     live.publish(report.assembly.stream, live_type, streams.alert(report))
-    notify.notify(
+    notifications.notify(
         _everyone(report.assembly_id), kind, subject=_subject(report), url=_url(report), key=key
     )
 
@@ -301,7 +300,7 @@ def publish_debunk(me, report, *, text, expires_in_hours=EXPIRY_HOURS_DEFAULT * 
             me,
             ReportEvent.Kind.DEBUNKED,
             "report.debunked",
-            notify.Kind.RUMOUR_DEBUNKED,
+            notices.RUMOUR_DEBUNKED,
             key=f"report:{report.pk}:debunked",
             note=text,
         )
@@ -435,9 +434,9 @@ def send_callout(me, *, place, needs, wanted, groups, details="", report=None):
         listening = set()
         for group in found:
             listening.update(notification_recipients(group).values_list("pk", flat=True))
-        notify.notify(
+        notifications.notify(
             [m for m in called if m.pk in listening],
-            notify.Kind.CALLOUT,
+            notices.CALLOUT,
             subject=place,
             url=url,
             key=f"callout:{callout.pk}",

@@ -7,16 +7,17 @@ class ResponseConfig(AppConfig):
     verbose_name = _("Rapid response")
 
     def ready(self):
-        from assembly import sections
+        from assembly import notifications, sections
         from assembly import streams as assembly_streams
         from assembly.models import AUDIT_LABELS
-        from decisions import log_views, notify
+        from decisions import log_views
 
-        from . import actions, home, streams
+        from . import actions, home, notices, streams
 
         sections.register(order=5, build=home.section)
         assembly_streams.SNAPSHOT_PARTS.append(streams.alerts_snapshot)
-        notify.TIMER_JOBS.append(actions.timer)
+        notifications.TIMER_JOBS.append(actions.timer)
+        notices.register_kinds()
         log_views.CALENDAR_SOURCES.append(home.calendar_events)
         AUDIT_LABELS.update(
             {

@@ -1,7 +1,7 @@
 """Thin views for reports and call-outs: parse input, call one action or query, render.
 
-Every page works as plain HTML forms. The call-out page is deliberately tiny (no htmx,
-no extra script but the live socket) for phones on a weak connection.
+Every page works as plain HTML forms. The call-out page is deliberately tiny (no script
+but the live socket and its banners) for phones on a weak connection.
 """
 
 from django.contrib import messages

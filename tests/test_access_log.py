@@ -98,7 +98,7 @@ def test_the_documented_server_logs_no_address_and_no_token(cast, source):
     feed = "feed-" + "f" * 30
     CalendarFeed.objects.create(member=cast.member, token_digest=_digest(feed))
     poll = decision_actions.open_poll(cast.facilitator, question="Log test?", method="majority")
-    from assembly.meetings import actions as meeting_actions
+    from meetings import actions as meeting_actions
 
     meeting = meeting_actions.schedule_meeting(
         cast.facilitator, title="Log test meeting", starts_at=poll.opened_at, place="Hall",

@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assembly.meetings import actions as meeting_actions
-from assembly.meetings.models import Meeting
 from decisions import actions as decision_actions
 from decisions.log_views import _digest
 from decisions.models import ActionItem, CalendarFeed, Poll
 from groups import actions as group_actions
+from meetings import actions as meeting_actions
+from meetings.models import Meeting
 from tests.conftest import client_for, join, make_user
 from tests.decisions.conftest import open_vote
 

@@ -16,13 +16,13 @@ from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
-from assembly.meetings import actions as meeting_actions
-from assembly.meetings.models import AgendaItem, Hand, Meeting, MeetingPoll
 from assembly.models import Invitation
 from decisions import actions, record
 from decisions.models import Amendment, Comment, Decision, EnteredCount, Poll, Proposal
 from groups import actions as group_actions
 from groups.models import Group, Post
+from meetings import actions as meeting_actions
+from meetings.models import AgendaItem, Hand, Meeting, MeetingPoll
 
 N = 5
 JOIN_TIMEOUT = 60

@@ -24,16 +24,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from assembly import notifications
 from assembly.actions import audit, issue_invitation, require
 from assembly.errors import ActionError, NotAllowed
 from assembly.models import AuditEntry
 from assembly.roles import Perm, Role
 from assembly.text import clean_line, clean_text, render_markdown
-from decisions import notify
 from groups import actions as group_actions
 from groups.models import Group
 
-from . import streams
+from . import notices, streams
 from .models import (
     CAPACITY_MAX,
     GUEST_DAYS_MAX,
@@ -172,9 +172,9 @@ def _place(training, rsvp, now):
 def _placed(training, rsvp):
     """Tell someone who just got a place (a member in the app, a non-member by email)."""
     if rsvp.member_id:
-        notify.notify(
+        notifications.notify(
             [rsvp.member],
-            notify.Kind.TRAINING_PLACE,
+            notices.TRAINING_PLACE,
             subject=_place_subject(training),
             url=_url(training),
             key=f"rsvp:{rsvp.pk}:placed:{training.pk}",
@@ -683,9 +683,9 @@ def send_reminders(now):
                 training=training, status=Rsvp.Status.CONFIRMED, reminded_at__isnull=True
             ).select_related("member")
             members = [r.member for r in confirmed if r.member_id]
-            reminded += notify.notify(
+            reminded += notifications.notify(
                 members,
-                notify.Kind.TRAINING_SOON,
+                notices.TRAINING_SOON,
                 subject=_place_subject(training),
                 url=_url(training),
                 key=f"training:{training.pk}:soon",

@@ -7,14 +7,15 @@ class TrainingsConfig(AppConfig):
     verbose_name = _("Trainings")
 
     def ready(self):
-        from assembly import sections
+        from assembly import notifications, sections
         from assembly.models import AUDIT_LABELS
-        from decisions import log_views, notify
+        from decisions import log_views
 
-        from . import actions, home, streams  # noqa: F401  (streams registers "training:")
+        from . import actions, home, notices, streams  # noqa: F401  (streams registers "training:")
 
         sections.register(order=40, build=home.section)
-        notify.TIMER_JOBS.append(actions.timer)
+        notifications.TIMER_JOBS.append(actions.timer)
+        notices.register_kinds()
         log_views.CALENDAR_SOURCES.append(home.calendar_events)
         AUDIT_LABELS.update(
             {

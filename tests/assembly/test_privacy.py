@@ -16,12 +16,12 @@ from django.test import Client
 from django.utils import timezone
 
 from assembly import actions, privacy
-from assembly.meetings import actions as meeting_actions
-from assembly.meetings.models import Attendance, Hand, Meeting
-from assembly.models import AuditEntry, Membership, PrivacySettings, SessionRecord
+from assembly.models import AuditEntry, Membership, Notification, PrivacySettings, SessionRecord
 from decisions import actions as decision_actions
 from decisions import record
-from decisions.models import Ballot, CalendarFeed, Comment, Elector, Notification, Participation
+from decisions.models import Ballot, CalendarFeed, Comment, Elector, Participation
+from meetings import actions as meeting_actions
+from meetings.models import Attendance, Hand, Meeting
 from tests.conftest import client_for
 from tests.decisions.conftest import open_vote, vote
 

@@ -12,10 +12,10 @@ from django.test import Client
 from django.utils import timezone
 
 from assembly import actions
-from assembly.meetings import actions as meeting_actions
 from assembly.models import Membership, User
 from decisions.log_views import _digest
 from decisions.models import CalendarFeed
+from meetings import actions as meeting_actions
 from tests.conftest import PASSWORD, client_for
 
 
@@ -74,7 +74,7 @@ def test_a_projector_link_ends_with_its_meeting(cast):
     assert Client().get(url).status_code == 200
     meeting_actions.end_meeting(cast.facilitator, meeting=meeting)
     assert Client().get(url).status_code == 404
-    from assembly.meetings import streams
+    from meetings import streams
 
     assert streams.authorize(None, meeting.pk, "projector", token=meeting.projector_token) is None
 

@@ -4,9 +4,8 @@ emails an address that has no account."""
 
 from django.core import mail
 
-from assembly import privacy
-from decisions import notify
-from decisions.models import Notification
+from assembly import notifications, privacy
+from assembly.models import Notification
 from tests.conftest import client_for
 from tests.decisions.conftest import open_vote
 
@@ -15,7 +14,7 @@ QUESTION = "Raid watch at Lincoln High?\nBcc: everyone@evil.example"
 
 def test_emails_are_content_free_by_default(cast):
     open_vote(cast, question=QUESTION)
-    sent, failed = notify.send_pending()
+    sent, failed = notifications.send_pending()
     assert (sent, failed) == (3, 0)
     for message in mail.outbox:
         text = message.subject + message.body
@@ -31,7 +30,7 @@ def test_details_are_an_assembly_choice_and_headers_stay_one_line(cast):
     choice.email_details = True
     choice.save()
     open_vote(cast, question=QUESTION)
-    sent, failed = notify.send_pending()
+    sent, failed = notifications.send_pending()
     assert (sent, failed) == (3, 0)  # once: a BadHeaderError, retried forever
     message = mail.outbox[0]
     assert "Raid watch at Lincoln High? Bcc: everyone@evil.example" in message.subject

@@ -134,9 +134,9 @@ def test_the_calendar_lists_meetings_and_decisions_name_their_meeting(cast):
     from django.test import Client
     from django.utils import timezone
 
-    from assembly.meetings.models import Meeting, MeetingPoll
     from decisions import actions
     from decisions.models import Decision
+    from meetings.models import Meeting, MeetingPoll
 
     meeting = Meeting.objects.create(
         assembly=cast.assembly,

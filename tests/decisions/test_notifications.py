@@ -8,8 +8,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from assembly import notifications
+from assembly.models import DigestChoice, Notification, NotificationPreference
 from decisions import actions, notify, record
-from decisions.models import DigestChoice, Notification, NotificationPreference
 from tests.conftest import client_for
 from tests.decisions.conftest import open_vote
 
@@ -39,7 +40,7 @@ def test_preferences_off_means_no_notification(cast):
     assert not Notification.objects.filter(recipient=cast.member).exists()
     email_only = Notification.objects.get(recipient=cast.member2)
     assert email_only.email_pending and not email_only.in_app
-    assert notify.unread_count(cast.member2.user) == 0
+    assert notifications.unread_count(cast.member2.user) == 0
 
 
 def test_settings_page_saves_choices(cast):
@@ -64,11 +65,11 @@ def test_immediate_email_and_retry_after_a_failing_mail_server(cast, settings):
     _details(cast.assembly)
     open_vote(cast, question="Rent strike?")
     settings.EMAIL_BACKEND = "tests.decisions.failing_mail.Backend"
-    sent, failed = notify.send_pending()
+    sent, failed = notifications.send_pending()
     assert (sent, failed) == (0, 3)
     assert Notification.objects.filter(email_pending=True).count() == 3
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    sent, failed = notify.send_pending()
+    sent, failed = notifications.send_pending()
     assert (sent, failed) == (3, 0)
     assert len(mail.outbox) == 3 and "Rent strike?" in mail.outbox[0].subject
     assert not Notification.objects.filter(email_pending=True).exists()
@@ -79,15 +80,15 @@ def test_a_digest_gathers_items_into_one_email_a_day(cast):
     DigestChoice.objects.create(user=cast.member.user)
     open_vote(cast, question="First?")
     open_vote(cast, question="Second?")
-    notify.send_pending()
+    notifications.send_pending()
     to_member = [m for m in mail.outbox if m.to == ["member@example.org"]]
     assert len(to_member) == 1
     assert "First?" in to_member[0].body and "Second?" in to_member[0].body
     open_vote(cast, question="Third?")
-    notify.send_pending()  # within 24 hours: waits for tomorrow's digest
+    notifications.send_pending()  # within 24 hours: waits for tomorrow's digest
     assert len([m for m in mail.outbox if m.to == ["member@example.org"]]) == 1
     later = timezone.now() + timedelta(hours=25)
-    notify.send_pending(now=later)
+    notifications.send_pending(now=later)
     assert len([m for m in mail.outbox if m.to == ["member@example.org"]]) == 2
 
 
@@ -96,7 +97,7 @@ def test_email_is_in_the_recipients_language(cast):
     cast.member.user.language = "es"
     cast.member.user.save()
     open_vote(cast, question="¿Huelga?")
-    notify.send_pending()
+    notifications.send_pending()
     to_member = [m for m in mail.outbox if m.to == ["member@example.org"]][0]
     assert "votación" in to_member.subject.lower()
 

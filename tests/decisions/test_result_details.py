@@ -61,7 +61,7 @@ def test_unfilled_approval_seats_are_said(cast):
 
 
 def test_not_checked_in_is_named_as_the_reason(cast, running):  # noqa: F811
-    from assembly.meetings import actions as meeting_actions
+    from meetings import actions as meeting_actions
 
     meeting_actions.check_in(cast.member, meeting=running)
     link = meeting_actions.open_floor_vote(cast.facilitator, meeting=running, question="Q?",

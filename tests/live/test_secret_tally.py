@@ -24,8 +24,8 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from assembly import live
-from assembly.meetings import actions as meeting_actions
 from config.asgi import application
+from meetings import actions as meeting_actions
 from tests.conftest import join, make_user
 from tests.decisions.conftest import vote
 from tests.live.conftest import ORIGIN, connect, subscribe
@@ -158,7 +158,8 @@ async def one_run(cast, running, voters, last, first_id):  # noqa: F811
 
 def _forget(poll):
     """Leave nothing of a run behind, so the second run starts where the first did."""
-    from decisions.models import Notification, Poll
+    from assembly.models import Notification
+    from decisions.models import Poll
 
     Notification.objects.all().delete()
     Poll.objects.filter(pk=poll.pk).delete()

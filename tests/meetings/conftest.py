@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assembly.meetings import actions
+from meetings import actions
 
 
 @pytest.fixture

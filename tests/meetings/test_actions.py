@@ -1,4 +1,4 @@
-"""What people do in a meeting, through assembly.meetings.actions."""
+"""What people do in a meeting, through meetings.actions."""
 
 from datetime import timedelta
 
@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from assembly.errors import ActionError, NotAllowed
-from assembly.meetings import actions, queries
-from assembly.meetings.models import AgendaItem, Attendance, Hand, Meeting, MeetingPoll
 from assembly.models import AuditEntry
 from decisions import actions as decisions
+from meetings import actions, queries
+from meetings.models import AgendaItem, Attendance, Hand, Meeting, MeetingPoll
 from tests.meetings.conftest import current
 
 
@@ -429,8 +429,8 @@ def test_a_floor_vote_can_need_two_thirds(cast):
     """The console's vote carries the poll's options: threshold, seats, visibility, quorum."""
     from django.utils import timezone
 
-    from assembly.meetings import actions as meeting_actions
-    from assembly.meetings.models import Meeting
+    from meetings import actions as meeting_actions
+    from meetings.models import Meeting
 
     meeting = Meeting.objects.create(assembly=cast.assembly, title="GA", starts_at=timezone.now())
     meeting_actions.start_meeting(cast.facilitator, meeting=meeting)

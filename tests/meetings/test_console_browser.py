@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assembly.meetings import actions
+from meetings import actions
 from tests.browser.conftest import (  # noqa: F401  (fixtures)
     _playwright_and_django,
     browser,

@@ -11,10 +11,10 @@ import pytest
 from django.test import Client
 
 from assembly.errors import ActionError
-from assembly.meetings import actions, queries
-from assembly.meetings.models import Meeting, MeetingPoll
 from decisions import actions as decisions
 from decisions.models import EnteredCount, Poll
+from meetings import actions, queries
+from meetings.models import Meeting, MeetingPoll
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from django.core.management import call_command
 
-from assembly.meetings.models import Meeting, MeetingPoll
+from meetings.models import Meeting, MeetingPoll
 
 
 def test_seed_demo_adds_meetings(db):

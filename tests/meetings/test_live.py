@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assembly import live
-from assembly.meetings import actions, streams
 from config.asgi import application
+from meetings import actions, streams
 from tests.live.conftest import ORIGIN, WAIT, connect, receive, receive_until, subscribe
 from tests.meetings.conftest import current
 

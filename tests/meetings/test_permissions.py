@@ -4,8 +4,8 @@ acts on someone else's hand or in a meeting one was removed from."""
 
 import pytest
 
-from assembly.meetings import actions
-from assembly.meetings.models import Hand, Meeting
+from meetings import actions
+from meetings.models import Hand, Meeting
 from tests.conftest import ROLES, client_for
 from tests.meetings.conftest import current
 

@@ -6,8 +6,8 @@ set; on SQLite the same test runs with writes serialised)."""
 import pytest
 from django.db import IntegrityError, transaction
 
-from assembly.meetings import actions
-from assembly.meetings.models import AgendaItem, Attendance, Hand, Meeting
+from meetings import actions
+from meetings.models import AgendaItem, Attendance, Hand, Meeting
 from tests.concurrency import accepted, at_once, locking_reads, refusals
 from tests.meetings.conftest import current
 

@@ -7,8 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assembly import stack
-from assembly.meetings import actions
+from meetings import actions, stack
 from tests.meetings.conftest import current
 
 SPEAKER = 99

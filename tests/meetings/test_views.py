@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assembly.meetings import actions
-from assembly.meetings.models import AgendaItem, Attendance, Hand, Meeting, MeetingPoll
 from decisions import actions as decisions
+from meetings import actions
+from meetings.models import AgendaItem, Attendance, Hand, Meeting, MeetingPoll
 from tests.conftest import client_for
 from tests.meetings.conftest import current
 

@@ -18,12 +18,12 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from assembly import actions as assembly_actions
-from assembly.meetings import actions as meeting_actions
-from assembly.models import Assembly, JoinRequest
+from assembly.models import Assembly, JoinRequest, Notification
 from decisions import actions as decision_actions
 from decisions import record
-from decisions.models import CalendarFeed, Notification
+from decisions.models import CalendarFeed
 from groups import actions as group_actions
+from meetings import actions as meeting_actions
 from tests.conftest import join, make_assembly, make_user
 
 PEOPLE = ["anonymous", "nobody", "other", "suspended", "member", "lead", "facilitator", "steward"]

@@ -15,10 +15,10 @@ on SQLite and PostgreSQL.
 import pytest
 from django.test import Client
 
-from assembly.meetings import actions as meetings
-from assembly.meetings.models import MeetingPoll
 from decisions import actions as decisions
 from decisions.models import Participation, Poll
+from meetings import actions as meetings
+from meetings.models import MeetingPoll
 from tests.conftest import client_for, join, make_user
 
 REFUSED = "Only members when this vote opened can vote in it."

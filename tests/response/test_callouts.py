@@ -8,8 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from assembly.errors import ActionError, NotAllowed
-from assembly.models import AuditEntry
-from decisions.models import Notification
+from assembly.models import AuditEntry, Notification
 from groups import actions as group_actions
 from response import actions
 from response.models import Callout, CalloutAnswer

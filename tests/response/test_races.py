@@ -6,7 +6,7 @@ DATABASE_URL is set (on SQLite the same test runs, with writes serialised)."""
 
 import pytest
 
-from decisions.models import Notification
+from assembly.models import Notification
 from groups import actions as group_actions
 from response import actions
 from response.models import Confirmation, Report, ReportEvent

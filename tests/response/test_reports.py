@@ -8,9 +8,9 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from assembly import notifications
 from assembly.errors import ActionError, NotAllowed
-from decisions import notify
-from decisions.models import Notification, NotificationPreference
+from assembly.models import Notification, NotificationPreference
 from response import actions
 from response.models import Confirmation, Report, ReportEvent
 from tests.conftest import client_for
@@ -259,7 +259,7 @@ def test_each_persons_notification_choices_are_honoured(crew, report, mailoutbox
     assert not told.filter(recipient=crew.member2).exists()
     assert told.get(recipient=crew.facilitator).email_pending is False
     mail.outbox.clear()
-    notify.send_pending()
+    notifications.send_pending()
     to = {m.to[0]: m for m in mail.outbox}
     assert "member2@example.org" not in to and "fac@example.org" not in to
     assert "reporte verificado: 5th & Main" in to["steward@example.org"].subject

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from assembly import actions as assembly_actions
 from assembly.errors import ActionError, NotAllowed
-from assembly.models import Invitation
-from decisions.models import Notification
+from assembly.models import Invitation, Notification
 from groups import actions as group_actions
 from groups.models import GroupMembership
 from tests.conftest import make_user

@@ -5,6 +5,7 @@ import importlib.util
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
@@ -15,9 +16,6 @@ from django.utils import timezone
 from assembly.models import Assembly, Invitation, Membership, User
 from assembly.text import render_markdown
 
-DEMO_EXTENSIONS = [
-    "groups.demo", "decisions.demo", "assembly.meetings.demo", "response.demo", "trainings.demo",
-]  # fmt: skip
 DEMO_PASSWORD = "asamblea-demo"  # noqa: S105  (demo data only, printed for the user)
 
 EASTSIDE_DESCRIPTION = """\
@@ -114,9 +112,11 @@ class Command(BaseCommand):
                     role=role, max_uses=uses, expires_at=timezone.now() + timedelta(days=14),
                 )  # fmt: skip
                 self.links.append((label, settings.SITE_URL + reverse("invitation", args=[token])))
-            # Each app adds its own demo data through its `demo.seed(...)`.
-            for module in DEMO_EXTENSIONS:
-                if importlib.util.find_spec(module) is not None:
+            # Each app adds its own demo data through its `demo.seed(...)`, in the order
+            # of INSTALLED_APPS (groups before the decisions and meetings that use them).
+            for config in apps.get_app_configs():
+                module = f"{config.name}.demo"
+                if config.name != "assembly" and importlib.util.find_spec(module) is not None:
                     importlib.import_module(module).seed(eastside=eastside, lincoln=lincoln)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         for label, link in self.links:

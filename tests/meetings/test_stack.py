@@ -1,4 +1,4 @@
-"""Tests for assembly.stack: speaking-queue ordering."""
+"""Tests for meetings.stack: speaking-queue ordering."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assembly.stack import KINDS, PROGRESSIVE_MODES, Hand, effective_kind, next_hand, order
+from meetings.stack import KINDS, PROGRESSIVE_MODES, Hand, effective_kind, next_hand, order
 
 PRIORITY = {kind: rank for rank, kind in enumerate(KINDS)}
 

@@ -1,9 +1,7 @@
 """Live meetings: schedule, agenda, attendance, speaking queue, floor votes, minutes.
 
-Registered in the assembly app (assembly/models.py imports this module), so their
-tables are named assembly_*. Invariants that matter under load live in the database:
-one attendance row per member and meeting, one waiting hand per member and item, one
-delegation per member and meeting.
+Invariants that matter under load live in the database: one attendance row per member
+and meeting, one waiting hand per member and item, one delegation per member and meeting.
 """
 
 import secrets
@@ -51,7 +49,6 @@ class MeetingSettings(models.Model):
     )
 
     class Meta:
-        app_label = "assembly"
         verbose_name = _("meeting settings")
         verbose_name_plural = _("meeting settings")
         constraints = [
@@ -119,7 +116,6 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        app_label = "assembly"
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["starts_at", "pk"]
@@ -182,7 +178,6 @@ class AgendaItem(models.Model):
     notes_html = models.TextField(editable=False, blank=True)
 
     class Meta:
-        app_label = "assembly"
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["meeting", "position", "pk"]
@@ -244,7 +239,6 @@ class Hand(models.Model):
     )
 
     class Meta:
-        app_label = "assembly"
         verbose_name = _("raised hand")
         verbose_name_plural = _("raised hands")
         ordering = ["raised_seq", "pk"]
@@ -288,7 +282,6 @@ class Attendance(models.Model):
     )
 
     class Meta:
-        app_label = "assembly"
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [
@@ -317,7 +310,6 @@ class MeetingPoll(models.Model):
     voted = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
-        app_label = "assembly"
         verbose_name = _("meeting vote")
         verbose_name_plural = _("meeting votes")
         ordering = ["pk"]
@@ -341,7 +333,6 @@ class Sanction(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        app_label = "assembly"
         verbose_name = _("meeting sanction")
         verbose_name_plural = _("meeting sanctions")
         constraints = [
@@ -366,7 +357,6 @@ class Proxy(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        app_label = "assembly"
         verbose_name = _("proxy")
         verbose_name_plural = _("proxies")
         constraints = [

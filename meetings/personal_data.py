@@ -61,10 +61,10 @@ def register():
                 ),
                 gettext_lazy("Facilitators and stewards; members see how many are present."),
                 fields=(
-                    "assembly.Attendance.member",
-                    "assembly.Attendance.marked_by",
-                    "assembly.Proxy.delegator",
-                    "assembly.Proxy.delegate",
+                    "meetings.Attendance.member",
+                    "meetings.Attendance.marked_by",
+                    "meetings.Proxy.delegator",
+                    "meetings.Proxy.delegate",
                 ),  # fmt: skip
             ),
             Kept(
@@ -79,9 +79,9 @@ def register():
                 ),
                 gettext_lazy("Everyone in the meeting sees the queue; the minutes list who spoke."),
                 fields=(
-                    "assembly.Hand.member",
-                    "assembly.Hand.responds_to",
-                    "assembly.Hand.added_by",
+                    "meetings.Hand.member",
+                    "meetings.Hand.responds_to",
+                    "meetings.Hand.added_by",
                 ),
             ),
             Kept(
@@ -95,15 +95,16 @@ def register():
                     "Members see who facilitates; mutes and removals: facilitators and stewards."
                 ),
                 fields=(
-                    "assembly.Meeting.facilitators",
-                    "assembly.Meeting.note_taker",
-                    "assembly.Meeting.minutes_approved_by",
-                    "assembly.Meeting.created_by",
-                    "assembly.Sanction.member",
-                    "assembly.Sanction.by",
+                    "meetings.Meeting.facilitators",
+                    "meetings.Meeting.note_taker",
+                    "meetings.Meeting.minutes_approved_by",
+                    "meetings.Meeting.created_by",
+                    "meetings.Sanction.member",
+                    "meetings.Sanction.by",
                 ),  # fmt: skip
             ),
         ],
         purges={"attendance": _purge_attendance, "speaking": _purge_speaking},
         forget=_forget,
+        hidden=("meetings.Meeting.projector_token",),
     )

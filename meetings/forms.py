@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from assembly.forms import within_days
 from assembly.models import Membership
 from assembly.roles import Perm
-from assembly.stack import PROGRESSIVE_MODES
 from decisions.forms import SECRET_HELP, VISIBILITY_HELP
 
 from .models import AgendaItem, Hand, MeetingSettings
+from .stack import PROGRESSIVE_MODES
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]

@@ -12,14 +12,14 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assembly import idempotency, live, stack
+from assembly import idempotency, live
 from assembly.actions import audit, clean_name, require
 from assembly.errors import ActionError, NotAllowed
 from assembly.models import Membership
 from assembly.roles import Perm
 from assembly.text import render_markdown
 
-from . import streams
+from . import stack, streams
 from .models import (
     AgendaItem,
     Attendance,
