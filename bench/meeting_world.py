@@ -25,9 +25,9 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from meetings import actions as meeting_actions  # noqa: E402
 from assembly.models import Assembly, Membership, User  # noqa: E402
 from assembly.names import skeleton  # noqa: E402
+from meetings import actions as meeting_actions  # noqa: E402
 
 
 def session_for(user):
