@@ -112,6 +112,7 @@ def _close_by_page_view(cast, poll):
 CLOSINGS = {"by hand": _close_by_hand, "by time": _close_by_timer, "page": _close_by_page_view}
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("closing", list(CLOSINGS))
 def test_a_ballot_in_flight_when_the_vote_closes_is_counted_or_refused(
@@ -146,6 +147,7 @@ def test_a_ballot_in_flight_when_the_vote_closes_is_counted_or_refused(
         _assert_agrees(poll, confirmed=[], refused=[cast.member])
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("closing", list(CLOSINGS))
 def test_a_crowd_voting_through_the_close_is_counted_exactly(cast, proposal, closing):
