@@ -58,6 +58,23 @@
   // (the receipt is shown once, on the page it returns).
   var pending = {};
 
+  // The same place and look as the messages a page load shows (base.html's .messages).
+  function announce(text) {
+    var list = document.querySelector("ul.messages");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "messages";
+      list.setAttribute("role", "status");
+      var main = document.getElementById("main");
+      if (main && main.parentNode) main.parentNode.insertBefore(list, main);
+    }
+    list.innerHTML = "";
+    var item = document.createElement("li");
+    item.className = "message success";
+    item.textContent = text || "";
+    list.appendChild(item);
+  }
+
   function say(form, text, failed) {
     var box = form.querySelector(".ballot-answer");
     if (!box) {
@@ -101,16 +118,9 @@
     var form = waiting.form;
     form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
     if (message.type === "act.refused") { say(form, data.message, true); return; }
-    say(form, data.message, false);
+    announce(data.message);
     fetchHTML(location.href).then(function (html) { replaceFrom(html, ["poll"]); })
-      .then(function () {
-        var fresh = document.getElementById("poll");
-        var note = document.createElement("p");
-        note.className = "ballot-answer";
-        note.setAttribute("role", "status");
-        note.textContent = data.message;
-        if (fresh) fresh.insertBefore(note, fresh.firstChild);
-      }).catch(function () {});
+      .catch(function () {});
   });
 
   document.addEventListener("live:event", function (event) {

@@ -73,7 +73,7 @@ def test_a_ballot_goes_over_the_open_socket_and_falls_back_to_the_form(cast, ser
     expect(page.locator("body")).to_have_attribute("data-live", "open")
     page.check("input[name=choice][value=yes]")
     page.click("form.ballot button[type=submit]")
-    expect(page.locator(".ballot-answer").first).to_have_text("Your vote was recorded.")
+    expect(page.locator(".messages")).to_have_text("Your vote was recorded.")
     expect(page.locator(f"#poll-{poll.pk}-turnout")).to_have_text("1")
     assert posts == []
     assert Participation.objects.filter(poll=poll, member=cast.member).count() == 1
