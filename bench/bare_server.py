@@ -24,6 +24,11 @@ TURNOUT = {}
 PENDING = set()
 
 
+def compact(message):
+    """As Asamblea sends them: no spaces (the clients read fields by pattern)."""
+    return json.dumps(message, separators=(",", ":"))
+
+
 def broadcast(text):
     websockets.broadcast(SOCKETS, text)
 
@@ -55,8 +60,8 @@ async def handler(ws, size):
             kind = message.get("type")
             if kind == "subscribe":
                 stream = message.get("stream", "")
-                await ws.send(json.dumps({"stream": None, "type": "subscribed",
-                                          "data": {"stream": stream}}))  # fmt: skip
+                await ws.send(compact({"stream": None, "type": "subscribed",
+                                       "data": {"stream": stream}}))  # fmt: skip
                 if stream.startswith("poll:"):
                     await ws.send(tally(int(stream.split(":")[1])))
                 else:
@@ -64,8 +69,8 @@ async def handler(ws, size):
             elif kind == "act":
                 poll = int(message["data"]["poll"])
                 TURNOUT[poll] = TURNOUT.get(poll, 0) + 1
-                await ws.send(json.dumps({"stream": None, "type": "ballot.recorded",
-                                          "data": {"ref": message.get("ref")}}))  # fmt: skip
+                await ws.send(compact({"stream": None, "type": "ballot.recorded",
+                                       "data": {"ref": message.get("ref")}}))  # fmt: skip
                 if poll not in PENDING:
                     PENDING.add(poll)
                     asyncio.get_running_loop().create_task(flush(poll))
