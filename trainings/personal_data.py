@@ -27,9 +27,11 @@ NAMED = (
 
 def _purge_attendance(assembly_id, cutoff):
     """Sign-ups of trainings that ended before `cutoff` no longer name anyone."""
+    from .actions import forget_invitation_labels
     from .models import Rsvp
 
     rows = Rsvp.objects.filter(training__assembly_id=assembly_id, training__ends_at__lt=cutoff)
+    forget_invitation_labels(rows.filter(NAMED))
     return rows.filter(NAMED).update(
         member=None, checked_in_by=None, invited_by=None, joined_as=None, name="", contact="",
         reach="", language="", mail_pending="",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assembly import actions as assembly_actions
 from assembly import privacy
-from assembly.models import PrivacySettings
+from assembly.models import Invitation, PrivacySettings
 from tests.conftest import client_for, make_user
 from tests.trainings.conftest import people, plan, started
 from trainings import actions, queries
@@ -58,6 +58,9 @@ def test_sign_ups_name_no_one_after_the_attendance_period(crew):
         assert (row.name, row.contact, row.reach) == ("", "", "") and row.details_deleted_at
         assert row.checked_in_at is not None  # that someone came stays
     assert queries.funnel(old)["came"] == 2
+    # Nor does the invitation Flor was sent, which was labelled with her name.
+    assert Invitation.objects.get(pk=old_flor.invitation_id).label == "Know your rights"
+    assert Invitation.objects.get(pk=recent_flor.invitation_id).label == "First aid: Flor"
     kept = Rsvp.objects.get(pk=recent_flor.pk)
     assert kept.name == "Flor" and kept.checked_in_by == crew.facilitator
     assert Rsvp.objects.filter(training=recent, member=recent_member).exists()
