@@ -68,11 +68,11 @@ def test_the_poll_page_shows_every_round_of_an_instant_runoff(cast):
 
 
 def test_the_decision_entry_shows_the_same_rounds(cast, proposal):
-    from decisions.models import LogEntry
+    from decisions.models import Decision
 
     poll = _irv(cast, proposal=proposal)
     actions.record_decision(cast.facilitator, poll=poll, proposal=poll.proposal)
-    entry = LogEntry.objects.get(poll=poll)
+    entry = Decision.objects.get(poll=poll)
     page = _page(cast, f"/a/eastside/decisions/{entry.sequence}/")
     assert table(page, ROUNDS) == IRV_TABLE
     assert IRV_STORY[0] in page
@@ -178,11 +178,11 @@ def test_a_simple_majority_counting_abstentions_says_so(cast):
 
 
 def test_the_decision_entry_names_the_threshold(cast, proposal):
-    from decisions.models import LogEntry
+    from decisions.models import Decision
 
     poll = _two_thirds(cast, proposal=proposal)
     assert poll.outcome == "passed"
-    entry = LogEntry.objects.get(poll=poll)
+    entry = Decision.objects.get(poll=poll)
     page = _page(cast, f"/a/eastside/decisions/{entry.sequence}/")
     assert (
         "<dt>Threshold</dt><dd>Two thirds (⅔) of the votes cast, not counting abstentions</dd>"
