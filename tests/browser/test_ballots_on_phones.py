@@ -4,8 +4,9 @@ dots left as they are placed, and asks "vote for none?" before an empty approval
 (Without JavaScript the server does the same: tests/decisions/test_ballot_forms.py.)
 
 How checked: with the old poll page, the first choice of the secret vote below started
-709 px down on a 320 x 640 screen, under the seed's 64-character digest; clashing ranks and too many dots went to the server
-and came back with every field blank; an empty approval ballot was cast without a word.
+709 px down on a 320 x 640 screen, under the seed's 64-character digest; clashing ranks
+and too many dots went to the server and came back with every field blank; an empty
+approval ballot was cast without a word.
 """
 
 import pytest
