@@ -1,5 +1,6 @@
 from django import forms
-from django.utils.translation import gettext
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from assembly import parsing
@@ -118,6 +119,38 @@ class PollForm(forms.Form):
         return data
 
 
+class RankClash(ActionError):
+    """Two or more options were given the same rank; ``keys`` are those options."""
+
+    def __init__(self, message, keys):
+        super().__init__(message)
+        self.keys = frozenset(keys)
+
+
+class ConfirmEmpty(ActionError):
+    """An approval ballot that supports no option, sent without saying that is meant."""
+
+
+def _rank_clashes(ranks, labels):
+    """The message for ranks given to more than one option, naming them, or ""."""
+    by_rank = {}
+    for rank, key in ranks:
+        by_rank.setdefault(rank, []).append(key)
+    parts = []
+    keys = []
+    for rank in sorted(by_rank):
+        shared = by_rank[rank]
+        if len(shared) > 1:
+            keys.extend(shared)
+            names = get_text_list([f"“{labels[k]}”" for k in shared], gettext("and"))
+            parts.append(
+                gettext("%(options)s share rank %(rank)s.") % {"options": names, "rank": rank}
+            )
+    if not parts:
+        return "", []
+    return " ".join([*parts, gettext("Give each option a different rank.")]), keys
+
+
 def parse_ballot(poll, post, options):
     """Turn a submitted ballot form into the shape tally.validate_ballot takes."""
     method = poll.method
@@ -132,7 +165,12 @@ def parse_ballot(poll, post, options):
         except parsing.BadInput:
             raise ActionError(gettext("Choose a level from 0 to 5.")) from None
     if method == "approval":
-        return post.getlist("choice")
+        chosen = post.getlist("choice")
+        if not chosen and not poll.min_choices and not post.get("confirm_empty"):
+            raise ConfirmEmpty(
+                gettext("You chose no option. Vote for none? Send the ballot again to confirm.")
+            )
+        return chosen
     if method in ("irv", "stv"):
         ranks = []
         for option in options:
@@ -142,9 +180,9 @@ def parse_ballot(poll, post, options):
                     ranks.append((parsing.parse_int(value, low=0, high=1000), option.key))
                 except parsing.BadInput:
                     raise ActionError(gettext("Ranks must be numbers.")) from None
-        positions = [rank for rank, _key in ranks]
-        if len(set(positions)) != len(positions):
-            raise ActionError(gettext("Give each option a different rank."))
+        message, clashing = _rank_clashes(ranks, {o.key: o.label for o in options})
+        if message:
+            raise RankClash(message, clashing)
         if not ranks:
             raise ActionError(gettext("Rank at least one option."))
         return [key for _rank, key in sorted(ranks)]
@@ -158,6 +196,46 @@ def parse_ballot(poll, post, options):
                 raise ActionError(gettext("Enter whole numbers.")) from None
     if not values:
         raise ActionError(gettext("Give at least one option a value."))
+    if method == "dots" and poll.dots and sum(values.values()) > poll.dots:
+        placed = sum(values.values())
+        raise ActionError(
+            ngettext(
+                "You placed %(placed)s dots, but you have only %(dots)s dot. Take some off.",
+                "You placed %(placed)s dots, but you have only %(dots)s. Take some off.",
+                poll.dots,
+            )
+            % {"placed": placed, "dots": poll.dots}
+        )
+    return values
+
+
+def ballot_values(poll, choice):
+    """What a ballot form shows as already chosen, from a stored ballot's choice."""
+    values = {"choice": "", "chosen": [], "per": {}}
+    if choice is None:
+        return values
+    if isinstance(choice, list) and poll.method in ("irv", "stv"):
+        values["per"] = {key: str(n) for n, key in enumerate(choice, start=1)}
+    elif isinstance(choice, list):
+        values["chosen"] = [str(k) for k in choice]
+    elif isinstance(choice, dict):
+        values["per"] = {str(k): str(v) for k, v in choice.items()}
+    else:
+        values["choice"] = str(choice)
+    return values
+
+
+def posted_values(poll, post, options):
+    """What a ballot form shows again after a refused ballot: exactly what was sent."""
+    method = poll.method
+    values = {"choice": "", "chosen": [], "per": {}}
+    if method == "approval":
+        values["chosen"] = post.getlist("choice")
+    elif method in ("irv", "stv", "score", "dots"):
+        prefix = "rank" if method in ("irv", "stv") else method
+        values["per"] = {o.key: post.get(f"{prefix}-{o.key}", "").strip()[:12] for o in options}
+    else:
+        values["choice"] = post.get("choice", "")
     return values
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assembly import parsing
+from assembly import idempotency, parsing
 from assembly.errors import ActionError, NotAllowed
 from assembly.queries import access_assembly
 from assembly.roles import Perm
@@ -19,14 +19,18 @@ from .diff import diff_html
 from .forms import (
     AmendmentForm,
     CommentForm,
+    ConfirmEmpty,
     HideForm,
     PollForm,
     ProposalForm,
+    ballot_values,
     parse_ballot,
     parse_counts,
+    posted_values,
 )
 from .live_state import has_voted, results_visible
 from .models import Amendment, Ballot, Comment, Elector, Poll, Proposal
+from .result_view import TEMPERATURE_MEANINGS
 
 
 def _int(value):
@@ -377,7 +381,8 @@ def _poll_context(me, poll, **extra):
         else poll.electorate_size + actions.room_entitled(poll),
         "live_streams": " ".join(streams),
         "idempotency_key": secrets.token_urlsafe(16),
-        "my_choice": my_choice,
+        "values": ballot_values(poll, my_choice),
+        "meanings": TEMPERATURE_MEANINGS if poll.method == "temperature" else {},
         "ranks": range(1, len(options) + 1),
         "scores": range(0, poll.score_max + 1),
     }
@@ -385,12 +390,24 @@ def _poll_context(me, poll, **extra):
     return context
 
 
+def _ballot_again(post, poll, options, **extra):
+    """The context that shows a ballot form again with what was sent in it."""
+    key = str(post.get("idempotency_key") or "")
+    return {
+        "values": posted_values(poll, post, options),
+        "reason": post.get("reason", "")[:2000],
+        # The same key: a ballot that was refused left none behind, and one that did count
+        # (a second tab, a retry) is recognised, not counted again.
+        "idempotency_key": key if idempotency.KEY_RE.fullmatch(key) else secrets.token_urlsafe(16),
+        **extra,
+    }
+
+
 def poll_detail(request, slug, pk):
     me, poll = queries.access_poll(request.user, slug, pk)
-    status = 200
     if request.method == "POST":
+        options = list(poll.options.all()) if poll.takes_options else []
         try:
-            options = list(poll.options.all()) if poll.takes_options else []
             choice = parse_ballot(poll, request.POST, options)
             cast = actions.cast_ballot(
                 me,
@@ -399,9 +416,18 @@ def poll_detail(request, slug, pk):
                 reason=request.POST.get("reason", ""),
                 idempotency_key=request.POST.get("idempotency_key", ""),
             )
+        except ConfirmEmpty:
+            # Nothing chosen in an approval vote: ask before casting a ballot for none.
+            again = _ballot_again(request.POST, poll, options, confirm_empty=True)
+            return render(request, "decisions/poll_detail.html", _poll_context(me, poll, **again))
         except ActionError as exc:
-            messages.error(request, exc.message)
-            status = 400
+            # The form again, as the person filled it in, with what to change.
+            again = _ballot_again(request.POST, poll, options, ballot_error=exc.message,
+                                  clashing=getattr(exc, "keys", frozenset()))  # fmt: skip
+            context = _poll_context(me, poll, **again)
+            if not context["can_vote"]:
+                messages.error(request, exc.message)
+            return render(request, "decisions/poll_detail.html", context, status=400)
         else:
             if cast.repeated:
                 messages.success(request, _("Your vote was already recorded; it counts once."))
@@ -415,7 +441,7 @@ def poll_detail(request, slug, pk):
                     _poll_context(me, cast.poll, receipt=cast.receipt),
                 )  # fmt: skip
             return redirect("poll", slug=slug, pk=pk)
-    return render(request, "decisions/poll_detail.html", _poll_context(me, poll), status=status)
+    return render(request, "decisions/poll_detail.html", _poll_context(me, poll))
 
 
 @require_POST

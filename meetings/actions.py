@@ -816,7 +816,9 @@ def temperature_check(actor, *, meeting, style="fist", present_only=True, idempo
     if style == "cards":
         return open_floor_vote(
             actor, meeting=meeting, question=question, method="single",
-            options=[_("Agree"), _("Unsure"), _("Disagree")], present_only=present_only,
+            # Each card with what it means, as the ballot and the results show it.
+            options=[_("Agree: I support it"), _("Unsure: I have questions"),
+                     _("Disagree: I have concerns")], present_only=present_only,
             use_proposal=False, quorum=0, idempotency_key=idempotency_key,
         )  # fmt: skip
     raise ActionError(_("Choose fist-to-five or cards."))

@@ -251,7 +251,8 @@ def proxy(request, slug, pk):
 def proxy_vote(request, slug, pk, link_pk, delegator_pk):
     """A delegate's ballot for a member whose vote they hold in this meeting."""
     from decisions import actions as decisions_actions
-    from decisions.forms import parse_ballot
+    from decisions.forms import ConfirmEmpty, ballot_values, parse_ballot, posted_values
+    from decisions.result_view import TEMPERATURE_MEANINGS
 
     me, meeting = queries.access_meeting(request.user, slug, pk)
     link = queries.access_link(meeting, link_pk)
@@ -262,6 +263,7 @@ def proxy_vote(request, slug, pk, link_pk, delegator_pk):
     poll = link.poll
     options = list(poll.options.all())
     status = 200
+    again = {"values": ballot_values(poll, None)}
     if request.method == "POST":
         try:
             choice = parse_ballot(poll, request.POST, options)
@@ -270,8 +272,11 @@ def proxy_vote(request, slug, pk, link_pk, delegator_pk):
                 idempotency_key=request.POST.get("idempotency_key", ""),
                 on_behalf_of=held.delegator,
             )  # fmt: skip
+        except ConfirmEmpty:
+            again = {"values": posted_values(poll, request.POST, options), "confirm_empty": True}
         except ActionError as exc:
-            messages.error(request, exc.message)
+            again = {"values": posted_values(poll, request.POST, options),
+                     "ballot_error": exc.message, "clashing": getattr(exc, "keys", ())}  # fmt: skip
             status = 400
         else:
             messages.success(
@@ -284,7 +289,8 @@ def proxy_vote(request, slug, pk, link_pk, delegator_pk):
         me, meeting, link=link, poll=poll, delegator=held.delegator, voted=voted,
         options=options, answers=decisions_actions.answers(poll),
         idempotency_key=secrets.token_urlsafe(16), ranks=range(1, len(options) + 1),
-        scores=range(0, poll.score_max + 1), my_choice=None,
+        scores=range(0, poll.score_max + 1), reason=request.POST.get("reason", "")[:2000],
+        meanings=TEMPERATURE_MEANINGS if poll.method == "temperature" else {}, **again,
     )  # fmt: skip
     return render(request, "meetings/proxy_vote.html", context, status=status)
 

@@ -60,3 +60,21 @@ def answer(key, options=None):
             if value == key:
                 return text
     return key
+
+
+@register.simple_tag
+def result_view(result, labels=None):
+    """The result as the results template shows it (decisions/result_view.py)."""
+    from decisions.result_view import view
+
+    return view(result, labels)
+
+
+@register.filter
+def threshold_text(result):
+    """A majority result's rule: "Two thirds (⅔) of the votes cast, not counting
+    abstentions"; empty for other methods."""
+    from decisions.result_view import view
+
+    shown = view(result)
+    return shown["rule"] if shown and shown.get("kind") == "majority" else ""

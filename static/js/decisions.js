@@ -87,9 +87,138 @@
     box.classList.toggle("error", !!failed);
   }
 
+  // -- checks before a ballot is sent ---------------------------------------------------
+  // The server makes the same checks and shows the form again as it was filled in; these
+  // only save a round trip and say it at once. Texts come from the page (translated).
+  function listOf(items, and) {
+    if (items.length < 2) return items.join("");
+    return items.slice(0, -1).join(", ") + " " + and + " " + items[items.length - 1];
+  }
+
+  function warn(box, text) {
+    var line = box.querySelector(".ballot-error");
+    if (!line && !text) return;
+    if (!line) {
+      line = document.createElement("p");
+      line.className = "ballot-error";
+      line.id = "ballot-error";
+      line.setAttribute("role", "alert");
+      box.insertBefore(line, box.firstChild);
+    }
+    line.textContent = text;
+    line.hidden = !text;
+  }
+
+  function rankClash(box) {
+    var byRank = {};
+    var selects = box.querySelectorAll("select[name^='rank-']");
+    selects.forEach(function (select) {
+      select.removeAttribute("aria-invalid");
+      select.removeAttribute("aria-describedby");
+      if (select.parentNode.classList) select.parentNode.classList.remove("clash");
+      if (select.value) (byRank[select.value] = byRank[select.value] || []).push(select);
+    });
+    var parts = [];
+    var first = null;
+    Object.keys(byRank).sort(function (a, b) { return a - b; }).forEach(function (rank) {
+      var group = byRank[rank];
+      if (group.length < 2) return;
+      group.forEach(function (select) {
+        select.setAttribute("aria-invalid", "true");
+        select.setAttribute("aria-describedby", "ballot-error");
+        select.parentNode.classList.add("clash");
+        first = first || select;
+      });
+      var names = group.map(function (select) { return "\u201c" + select.dataset.label + "\u201d"; });
+      parts.push(box.dataset.clash.replace("{options}", listOf(names, box.dataset.and))
+                                   .replace("{rank}", rank));
+    });
+    if (!parts.length) return null;
+    parts.push(box.dataset.clashFix);
+    return { text: parts.join(" "), first: first };
+  }
+
+  function dotsPlaced(box) {
+    var placed = 0;
+    box.querySelectorAll("input[name^='dots-']").forEach(function (input) {
+      var n = parseInt(input.value, 10);
+      if (n > 0) placed += n;
+    });
+    return placed;
+  }
+
+  function showDotsLeft(box) {
+    var line = box.querySelector(".dots-left");
+    if (!line) return;
+    var total = parseInt(line.dataset.total, 10);
+    var placed = dotsPlaced(box);
+    line.hidden = false;
+    line.classList.toggle("over", placed > total);
+    line.textContent = placed > total
+      ? line.dataset.over.replace("{placed}", placed).replace("{total}", total)
+      : line.dataset.left.replace("{left}", total - placed).replace("{total}", total);
+  }
+
+  document.querySelectorAll(".ballot-choices .dots-left").forEach(function (line) {
+    showDotsLeft(line.closest(".ballot-choices"));
+  });
+
+  document.addEventListener("input", function (event) {
+    var box = event.target.closest && event.target.closest(".ballot-choices");
+    if (!box) return;
+    if (box.dataset.method === "dots") showDotsLeft(box);
+  });
+
+  document.addEventListener("change", function (event) {
+    var box = event.target.closest && event.target.closest(".ballot-choices");
+    if (!box || (box.dataset.method !== "irv" && box.dataset.method !== "stv")) return;
+    var clash = rankClash(box);
+    warn(box, clash ? clash.text : "");
+  });
+
+  // True when the ballot may go; otherwise says why (or asks) and keeps it.
+  function ready(form, submitter) {
+    var box = form.querySelector(".ballot-choices");
+    if (!box) return true;
+    var method = box.dataset.method;
+    if (method === "irv" || method === "stv") {
+      var clash = rankClash(box);
+      if (clash) {
+        warn(box, clash.text);
+        clash.first.focus();
+        return false;
+      }
+    }
+    if (method === "dots") {
+      var line = box.querySelector(".dots-left");
+      showDotsLeft(box);
+      if (line && dotsPlaced(box) > parseInt(line.dataset.total, 10)) {
+        box.querySelector("input[name^='dots-']").focus();
+        return false;
+      }
+    }
+    if (method === "approval" && box.dataset.emptyOk &&
+        !box.querySelector("input[name=choice]:checked") &&
+        !form.querySelector("input[type=hidden][name=confirm_empty]")) {
+      var confirmed = submitter && submitter.name === "confirm_empty";
+      if (!confirmed && !window.confirm(box.dataset.confirmEmpty)) return false;
+      var field = document.createElement("input");
+      field.type = "hidden";
+      field.name = "confirm_empty";
+      field.value = "1";
+      form.appendChild(field);
+    }
+    return true;
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.classList || !form.classList.contains("ballot") || form.dataset.receipts) return;
+    if (!form.classList || !form.classList.contains("ballot")) return;
+    if (!ready(form, event.submitter)) {
+      event.preventDefault();
+      return;
+    }
+    if (form.dataset.receipts) return;
     var poll = document.getElementById("poll");
     if (!poll || !window.asambleaLive || !window.asambleaLive.isOpen()) return;
     var fields = [];
@@ -119,8 +248,12 @@
     form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
     if (message.type === "act.refused") { say(form, data.message, true); return; }
     announce(data.message);
-    fetchHTML(location.href).then(function (html) { replaceFrom(html, ["poll"]); })
-      .catch(function () {});
+    fetchHTML(location.href).then(function (html) {
+      replaceFrom(html, ["poll"]);
+      document.querySelectorAll(".ballot-choices .dots-left").forEach(function (line) {
+        showDotsLeft(line.closest(".ballot-choices"));
+      });
+    }).catch(function () {});
   });
 
   document.addEventListener("live:event", function (event) {
