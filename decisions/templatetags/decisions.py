@@ -18,18 +18,6 @@ def label(labels, key):
 
 
 @register.filter
-def rank_of(choice, key):
-    if isinstance(choice, list) and key in choice:
-        return choice.index(key) + 1
-    return None
-
-
-@register.filter
-def value_of(choice, key):
-    return choice.get(key) if isinstance(choice, dict) else None
-
-
-@register.filter
 def is_list(value):
     return isinstance(value, (list, tuple))
 
