@@ -1,0 +1,329 @@
+"""axe-core finds no WCAG 2.1 A/AA violation on any page, for anyone who can see it, on a
+laptop (1280x800) and on a small phone (320x640).
+
+Every HTML page of tests/permissions/table.py, asked as each role the table lets see it
+(status 200), plus what the table has only one row for: a vote of every method, open
+and closed, secret and named, with ballots and results; the account pages (allauth);
+rapid response (reports, the verifiers' queue, call-outs); trainings (their public page
+and a guest's ticket). One world, one server, one browser; one context per person, pages
+visited in a loop, each loaded at 1280x800, checked, narrowed to 320x640 and checked
+again; axe (tests/browser/vendor, axe-core 4.14.1) added to each document by the driver,
+with the page's own Content-Security-Policy on (no bypass: what is checked is what people
+get).
+
+A failure lists every violation: the rule, its impact, the elements (CSS selectors), the
+page, the screen size and who looked. Checked: removing the language select's label
+in base.html, and lowering --muted in asamblea.css to #8a8590, each fail here.
+"""
+
+import hashlib
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from decisions import actions as decision_actions
+from groups import actions as group_actions
+from response import actions as response_actions
+from tests.browser.conftest import ACTION_MS, NAVIGATION_MS
+from tests.conftest import PASSWORD
+from tests.permissions import world as world_module
+from tests.permissions.table import CASES
+from trainings import actions as training_actions
+
+pytestmark = pytest.mark.browser
+
+VENDOR = Path(__file__).parent / "vendor"
+AXE = VENDOR / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SIZES = [(1280, 800), (320, 640)]
+ROLES = ["anonymous", "member", "lead", "facilitator", "steward"]
+SIGNED_IN = ROLES[1:]
+EMAILS = {
+    "member": "member@example.org",
+    "lead": "lead@example.org",
+    "facilitator": "fac@example.org",
+    "steward": "steward@example.org",
+}
+
+# Rows of the table that are not pages: parts a page fetches, exports and feeds. Every
+# other row answering 200 is checked, and must be HTML (a new export fails until it is
+# listed here).
+NOT_PAGES = {
+    "group_fragment",
+    "board_fragment",
+    "board_fragment[compact]",
+    "post[a fragment]",
+    "proposal[its main part]",
+    "proposal[one comment]",
+    "meeting_console_panel",
+    "meeting_minutes_md",
+    "decisions_json",
+    "decisions_csv",
+    "decisions_markdown",
+    "poll_ballots[closed]",
+    "poll_ballots[open]",
+    "calendar_feed[a member's link]",
+    "calendar_feed[a suspended member's link]",
+    "my_data_json",
+}
+
+OPTIONS = ["Monday", "Wednesday", "Friday"]
+# A ballot of each method (options are o1, o2, o3 in the order above).
+BALLOTS = {
+    "majority": ["yes", "no", "yes", "abstain", "yes"],
+    "consensus": ["agree", "stand_aside", "agree", "agree", "agree"],
+    "single": ["o1", "o2", "o2", "o3", "o2"],
+    "approval": [["o1", "o2"], ["o2"], ["o2", "o3"], ["o1"], ["o3"]],
+    "irv": [["o1", "o2"], ["o2", "o3"], ["o3", "o2"], ["o2"], ["o1", "o3"]],
+    "stv": [["o1", "o2"], ["o2", "o3"], ["o3", "o2"], ["o2"], ["o1", "o3"]],
+    "score": [{"o1": 5, "o2": 3}, {"o2": 4}, {"o1": 1, "o3": 5}, {"o2": 2}, {"o3": 3}],
+    "dots": [{"o1": 3, "o2": 2}, {"o2": 5}, {"o3": 4}, {"o1": 1, "o3": 1}, {"o2": 2}],
+    "temperature": [4, 2, 5, 3, 1],
+}
+EXTRA = {"stv": {"seats": 2}, "dots": {"dots": 5}, "approval": {"max_choices": 2}}
+
+
+def build(cast):
+    """The permission tables' world, and then what it has only one of."""
+    w = world_module.build(cast)
+    voters = [w.lead, w.member3, cast.member2, cast.facilitator, cast.steward]
+    w.polls = {}
+    for n, (method, ballots) in enumerate(BALLOTS.items()):
+        options = OPTIONS if method in tally_methods_with_options() else ()
+        for state in ("open", "closed"):
+            # Closed: alternately secret and named. Open: named with live results, and one
+            # secret vote (turnout only); Ana has not voted in any, so she sees the ballot.
+            secret = (state == "closed" and n % 2 == 0) or (state == "open" and n == 1)
+            poll = decision_actions.open_poll(
+                cast.facilitator, question=f"{method.title()} ({state})?", method=method,
+                options=options, secret=secret, receipts=secret, **EXTRA.get(method, {}),
+            )  # fmt: skip
+            cast_by = voters if state == "closed" else voters[:2]
+            for i, (voter, ballot) in enumerate(zip(cast_by, ballots, strict=False)):
+                decision_actions.cast_ballot(
+                    voter, poll=poll, choice=ballot, idempotency_key=f"a11y-{poll.pk}-{i}-key"
+                )
+            if state == "closed":
+                decision_actions.close_poll(cast.facilitator, poll=poll)
+            w.polls[f"{method}, {state}{', secret' if secret else ''}"] = poll
+
+    # Rapid response: the group Marta leads verifies reports and is the network.
+    response_actions.update_settings(
+        cast.steward, verifier_group=w.group, network_group=w.group, answer_days=14
+    )
+    seen = timezone.now() - timedelta(minutes=20)
+    w.pending = response_actions.file_report(
+        cast.member, seen_at=seen, place="5th & Main", agents=6, uniforms="vests",
+        description="They stopped a man at the bus stop.",
+    )  # fmt: skip
+    w.verified = response_actions.file_report(
+        cast.member, seen_at=seen, place="Oak Ave depot", agents=3, vehicles="two grey SUVs"
+    )
+    for verifier in (w.lead, cast.member2):
+        response_actions.confirm_report(verifier, w.verified, expires_in_hours=12)
+    w.callout = response_actions.send_callout(
+        w.lead, place="Oak Ave", needs=["witnesses"], wanted=5, groups=[w.group]
+    )
+
+    # Trainings: one the facilitator organises (public page, a guest's ticket), one of
+    # the group Marta leads, one that has begun with someone checked in.
+    start = timezone.now().replace(microsecond=0) + timedelta(hours=30)
+    mutual = group_actions.create_group(cast.steward, name="Mutual Aid", kind="mutual_aid",
+                                        leads=[w.lead])  # fmt: skip
+    w.training = training_actions.create_training(
+        cast.facilitator, title="Know your rights", description="What to do if agents knock.",
+        place="Library", starts_at=start, ends_at=start + timedelta(hours=2), capacity=3,
+        public=True, offered_groups=[mutual],
+    )  # fmt: skip
+    training_actions.sign_up(cast.member, w.training)
+    w.guest = training_actions.public_sign_up(w.training, name="Flor", contact="flor@example.net")
+    w.ours = training_actions.create_training(
+        w.lead, title="Mutual aid 101", place="Hall", starts_at=start,
+        ends_at=start + timedelta(hours=1), capacity=10, group=mutual,
+    )  # fmt: skip
+    w.begun = training_actions.create_training(
+        cast.facilitator, title="Earlier", place="Hall", starts_at=start,
+        ends_at=start + timedelta(hours=1), capacity=10, public=True,
+    )  # fmt: skip
+    came = training_actions.public_sign_up(w.begun, name="Gus", contact="gus@example.net")
+    type(w.begun).objects.filter(pk=w.begun.pk).update(
+        starts_at=timezone.now() - timedelta(hours=1), ends_at=timezone.now() + timedelta(hours=1)
+    )
+    training_actions.check_in(cast.facilitator, came)
+    return w
+
+
+def tally_methods_with_options():
+    return {"single", "approval", "irv", "stv", "score", "dots"}
+
+
+def pages(w):
+    """(what, path, roles that see it) for every page checked."""
+    found = []
+    for case in CASES:
+        if case.id in NOT_PAGES:
+            continue
+        roles = [r for r in ROLES if case.get.get(r) == 200]
+        if roles:
+            found.append((case.id, case.path(w), roles))
+    members = SIGNED_IN
+    organisers = ["facilitator", "steward"]
+    for label, poll in w.polls.items():
+        found.append((f"poll ({label})", f"/a/eastside/polls/{poll.pk}/", members))
+    found += [
+        ("login", "/accounts/login/", ["anonymous"]),
+        ("sign-up", "/accounts/signup/", ["anonymous"]),
+        ("password reset", "/accounts/password/reset/", ["anonymous"]),
+        ("email addresses", "/accounts/email/", members),
+        ("password", "/accounts/password/change/", members),
+        ("two-factor", "/accounts/2fa/", members),
+        ("a page that is not there", "/a/eastside/no-such-page/", members),
+    ]
+    R, C, T = "/a/eastside/reports/", "/a/eastside/callouts/", "/a/eastside/trainings/"
+    found += [
+        ("reports", R, members),
+        ("report_new", R + "new/", members),
+        ("report_queue", R + "queue/", ["lead"]),  # Marta verifies
+        ("report (pending)", f"{R}{w.pending.pk}/", ["member", "lead"]),
+        ("report (verified)", f"{R}{w.verified.pk}/", members),
+        ("callouts", C, members),
+        ("callout_new", C + "new/", ["lead"]),
+        ("callout", f"{C}{w.callout.pk}/", ["lead"]),
+        ("response_settings", "/a/eastside/rapid-response/settings/", ["steward"]),
+        ("trainings", T, members),
+        ("training_new", T + "new/", ["lead", *organisers]),
+        ("training_settings", T + "settings/", ["steward"]),
+        ("training", f"{T}{w.training.pk}/", members),
+        ("training (a group's)", f"{T}{w.ours.pk}/", members),
+        ("training (begun)", f"{T}{w.begun.pk}/", members),
+    ]
+    for tail in ("edit/", "people/", "door/", "follow-up/"):
+        found.append((f"training {tail}", f"{T}{w.training.pk}/{tail}", organisers))
+    found.append(("training follow-up (begun)", f"{T}{w.begun.pk}/follow-up/", organisers))
+    found.append(("training door (a group's)", f"{T}{w.ours.pk}/door/", ["lead"]))
+    found += [
+        ("training_public", f"/t/{w.training.public_token}/", ROLES),
+        ("ticket", f"/ticket/{w.guest.ticket}/", ["anonymous"]),
+    ]
+    return found
+
+
+RUN_AXE = """async (tags) => {
+  const results = await axe.run(document, {
+    runOnly: {type: "tag", values: tags},
+    resultTypes: ["violations"],
+  });
+  return results.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map(n => n.target.join(" ")),
+    why: [...v.nodes[0].any, ...v.nodes[0].all, ...v.nodes[0].none].map(c => c.message)[0] || "",
+  }));
+}"""
+
+
+# A live page is checked as it stands once its socket has delivered what the page shows
+# live (the snapshots of its streams, e.g. the alerts banner): the server answers a ping
+# only after the subscriptions the page sent before it.
+SETTLE = """async () => {
+  const body = document.body;
+  if (!body.dataset.liveUrl) return "settled";
+  const deadline = Date.now() + 30000;
+  while (body.dataset.live !== "open" || !window.asambleaLive) {
+    if (Date.now() > deadline) return "its live socket never opened";
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+  return await new Promise(resolve => {
+    const timer = setTimeout(() => resolve("no answer on its live socket"), 30000);
+    document.addEventListener("live:event", function pong(event) {
+      if (event.detail.type !== "pong") return;
+      clearTimeout(timer);
+      document.removeEventListener("live:event", pong);
+      resolve("settled");
+    });
+    window.asambleaLive.send({type: "ping"});
+  });
+}"""
+
+
+def context_for(browser, server, role):
+    context = browser.new_context(viewport={"width": SIZES[0][0], "height": SIZES[0][1]})
+    context.set_default_timeout(ACTION_MS)
+    context.set_default_navigation_timeout(NAVIGATION_MS)
+    # axe is added to every document this context opens, before the page's scripts and
+    # outside its Content-Security-Policy (which stays on: what is checked is what people
+    # get); it only defines window.axe. Added once here, not sent into each page.
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    if role != "anonymous":
+        page.goto(f"{server.url}/accounts/login/")
+        page.fill("input[name=login]", EMAILS[role])
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form button[type=submit] >> nth=-1")
+        page.wait_for_url(f"{server.url}/")
+    return page
+
+
+def axe_violations(page):
+    return page.evaluate(RUN_AXE, TAGS)
+
+
+@pytest.fixture
+def world(cast):
+    """Built before the browser starts (its event loop would turn away live messages)."""
+    return build(cast)
+
+
+def test_no_page_has_an_accessibility_violation(world, server, browser):
+    w = world
+    checked, with_alerts, problems = 0, 0, []
+    by_role = {role: [] for role in ROLES}
+    for what, path, roles in pages(w):
+        for role in roles:
+            by_role[role].append((what, path))
+    for role, visits in by_role.items():
+        page = context_for(browser, server, role)
+        for what, path in visits:
+            # Loaded on the laptop, then narrowed to the phone: no script here reads the
+            # width, so the narrowed page is the page a phone loads (the stylesheet's
+            # media queries apply as the window changes).
+            page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
+            response = page.goto(server.url + path)
+            status = response.status if response else None
+            wanted = 404 if what == "a page that is not there" else 200
+            kind = response.headers.get("content-type", "") if response else ""
+            if status != wanted or not kind.startswith("text/html"):
+                problems.append(f"{what} {path} as {role}: {status} {kind}, not an HTML {wanted}")
+                continue
+            settled = page.evaluate(SETTLE)
+            if settled != "settled":
+                problems.append(f"{what} {path} as {role}: {settled}")
+            with_alerts += page.locator("#alerts .alert").count() > 0
+            for width, height in SIZES:
+                page.set_viewport_size({"width": width, "height": height})
+                where = f"{what} {path} at {width}x{height} as {role}"
+                for v in axe_violations(page):
+                    targets = ", ".join(v["targets"][:8])
+                    more = len(v["targets"]) - 8
+                    targets += f" (+{more} more)" if more > 0 else ""
+                    problems.append(
+                        f"{where}: {v['id']} ({v['impact']}): {v['help']} [{targets}] {v['why']}"
+                    )
+                checked += 1
+        page.context.close()
+    assert not problems, f"{len(problems)} problems in {checked} page runs:\n" + "\n".join(problems)
+    assert checked > 600, checked  # every page type, at both sizes, for everyone who sees it
+    assert with_alerts > 100, (
+        with_alerts
+    )  # what arrives live (the verified report's banner) was checked
+
+
+def test_the_vendored_axe_is_the_version_its_readme_names():
+    readme = (VENDOR / "README.md").read_text()
+    version = re.search(r"axe-core (\d+\.\d+\.\d+)", readme).group(1)
+    digest = re.search(r"sha256 ([0-9a-f]{64})", readme).group(1)
+    data = AXE.read_bytes()
+    assert data.startswith(f"/*! axe v{version}".encode())
+    assert hashlib.sha256(data).hexdigest() == digest
