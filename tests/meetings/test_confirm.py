@@ -226,7 +226,7 @@ def test_moving_on_says_what_happens_to_hands_still_raised(cast, running):
     item = _hands(cast, running)
     client = client_for(cast, "facilitator")
     page = client.get(url(running, "console/panel/")).content.decode()
-    assert "2 hands still raised stay with this item" in page
+    assert "2 raised hands stay with this item when you move on" in page
     response = client.post(url(running, "console/act/"), {"do": "next_item"}, follow=True)
     assert "2 hands still raised stay with the item being left" in response.content.decode()
     # Which is what the code does: they are still waiting on the item left, not moved on.
