@@ -14,7 +14,7 @@
     if (typeof serverNow === "number" && serverNow > 0) offset = serverNow - Date.now();
   }
 
-  var screens = document.querySelector(".m-screens[data-now]");
+  var screens = document.querySelector(".m-screens[data-now], .console-panel[data-now]");
   if (screens) setOffset(parseInt(screens.dataset.now, 10));
 
   function clock(ms) {
