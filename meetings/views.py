@@ -326,6 +326,8 @@ def _console_context(me, meeting):
         "links": meeting.polls.select_related("poll").order_by("-pk"),
         "hand_kinds": HAND_KINDS,
         "can_moderate_log": me.can(Perm.VIEW_AUDIT),
+        "can_reopen": meeting.state == Meeting.State.ENDED and actions.can_reopen(me, meeting),
+        "reopen_minutes": actions.REOPEN_MINUTES,
         "log": queries.moderation_log(meeting) if me.can(Perm.VIEW_AUDIT) else [],
     }
 
@@ -349,7 +351,6 @@ def console(request, slug, pk):
         me, meeting, **_console_context(me, meeting), item_form=ItemForm(assembly=me.assembly),
         vote_form=vote_form, method=method, methods=Poll.Method.choices,
         rows=vote_form.method_rows(method),
-        can_reopen=actions.can_reopen(me, meeting), reopen_minutes=actions.REOPEN_MINUTES,
         projector_url=projector_url, members=pickable_members(me),
     )  # fmt: skip
     return render(request, "meetings/console.html", context)
