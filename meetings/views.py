@@ -590,7 +590,6 @@ def _confirmation(request, me, meeting, do, back):
             % {"n": pending}
             if pending
             else "",
-            hands_left_note(state["queue_total"]),
             _(
                 "Members can no longer check in or raise a hand, and the projector's address "
                 "stops working."
