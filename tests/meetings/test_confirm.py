@@ -226,7 +226,7 @@ def test_moving_on_says_what_happens_to_hands_still_raised(cast, running):
     item = _hands(cast, running)
     client = client_for(cast, "facilitator")
     page = client.get(url(running, "console/panel/")).content.decode()
-    assert "2 raised hands stay with this item when you move on" in page
+    assert "2 raised hands stay with this item when you move on." in page
     response = client.post(url(running, "console/act/"), {"do": "next_item"}, follow=True)
     assert "2 hands still raised stay with the item being left" in response.content.decode()
     # Which is what the code does: they are still waiting on the item left, not moved on.
@@ -257,11 +257,11 @@ def _shown(page, name):
 def test_the_vote_form_shows_only_what_the_method_needs(cast, running):
     client = client_for(cast, "facilitator")
     page = client.get(url(running, "console/")).content.decode()
-    assert hidden(page, "method", "majority")
+    assert 'name="method" value="majority" data-method-value' in page
     assert _shown(page, "threshold") and not _shown(page, "seats")
     assert not _shown(page, "options") and _shown(page, "question")
     page = client.get(url(running, "console/") + "?method=stv").content.decode()
-    assert hidden(page, "method", "stv")
+    assert 'name="method" value="stv" data-method-value' in page
     assert _shown(page, "seats") and _shown(page, "options") and not _shown(page, "threshold")
 
 
