@@ -53,7 +53,64 @@ SECRET_HELP = _(
 VISIBILITY_HELP = _("A secret vote shows its results only when it closes.")
 
 
-class PollForm(forms.Form):
+# Which fields each voting method uses; a field not named here serves every method. The
+# forms that open a vote ask for the method first and show only these (method_rows);
+# a field of another method is ignored and keeps its default (MethodFirst.clean).
+OPTION_METHODS = ("single", "approval", "irv", "stv", "score", "dots")
+METHOD_FIELDS = {
+    "options": OPTION_METHODS,
+    "threshold": ("majority",),
+    "abstentions_in_base": ("majority",),
+    "max_blocks": ("consensus",),
+    "seats": ("single", "approval", "stv", "score", "dots"),
+    "min_choices": ("approval", "irv", "stv"),
+    "max_choices": ("approval", "irv", "stv"),
+    "score_max": ("score",),
+    "dots": ("dots",),
+}
+METHOD_DEFAULTS = {
+    "options": "",
+    "threshold": "simple",
+    "abstentions_in_base": False,
+    "max_blocks": 0,
+    "seats": 1,
+    "min_choices": None,
+    "max_choices": None,
+    "score_max": 5,
+    "dots": None,
+}
+
+
+def chosen_method(value, default="majority"):
+    """A method from a query string or a post, or `default` for anything else."""
+    return value if value in Poll.Method.values else default
+
+
+class MethodFirst:
+    """For a form with a `method` field: the method is chosen first (a GET step without
+    JavaScript, a select with it), then only that method's fields are shown."""
+
+    def method_rows(self, method):
+        """(bound field, the methods it serves as a space-separated string or "", shown)."""
+        rows = []
+        for bound in self:
+            if bound.name == "method":
+                continue
+            methods = METHOD_FIELDS.get(bound.name)
+            rows.append((bound, " ".join(methods or ()), methods is None or method in methods))
+        return rows
+
+    def clean(self):
+        data = super().clean()
+        method = data.get("method")
+        for name, methods in METHOD_FIELDS.items():
+            if name in self.fields and method and method not in methods:
+                data[name] = METHOD_DEFAULTS[name]
+                self.errors.pop(name, None)
+        return data
+
+
+class PollForm(MethodFirst, forms.Form):
     question = forms.CharField(label=_("Question"), max_length=300)
     method = forms.ChoiceField(label=_("Method"), choices=Poll.Method.choices)
     options = forms.CharField(

@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assembly import idempotency, parsing
+from assembly.confirm import confirm_page, confirmed
 from assembly.errors import ActionError, NotAllowed
 from assembly.queries import access_assembly
 from assembly.roles import Perm
@@ -24,6 +26,7 @@ from .forms import (
     PollForm,
     ProposalForm,
     ballot_values,
+    chosen_method,
     parse_ballot,
     parse_counts,
     posted_values,
@@ -164,6 +167,22 @@ def proposal_act(request, slug, pk):
         "reopen": actions.reopen_proposal,
     }
     operation = operations.get(request.POST.get("operation"))
+    may_withdraw = proposal.author_id == me.pk and proposal.state in ("draft", "discussion")
+    if request.POST.get("operation") == "withdraw" and may_withdraw and not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Withdraw “%(title)s”?") % {"title": proposal.title},
+            what=[
+                _(
+                    "The proposal is withdrawn for good: it can no longer be discussed, "
+                    "seconded or voted on. Its text and discussion stay readable."
+                ),
+                _("To bring it back, someone has to propose it again."),
+            ],
+            yes=_("Withdraw proposal"),
+            back=reverse("proposal", args=[slug, pk]),
+            context={"me": me, "assembly": me.assembly},
+        )
     try:
         if operation is None:
             raise ActionError(_("Unknown operation."))
@@ -315,9 +334,12 @@ def poll_new(request, slug):
         question = _("Adopt “%(title)s”?") % {"title": proposal.title}
     else:
         question = ""
+    method = chosen_method(source.get("method"))
+    if request.method == "GET" and source.get("question"):
+        question = source["question"][:300]  # kept across the choice of method
     form = PollForm(
         request.POST or None,
-        initial={"question": question, "method": "majority", "results_visibility": "live"},
+        initial={"question": question, "method": method, "results_visibility": "live"},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -335,7 +357,10 @@ def poll_new(request, slug):
         request,
         "decisions/poll_form.html",
         {"me": me, "assembly": me.assembly, "form": form, "proposal": proposal,
-         "amendment": amendment},
+         "amendment": amendment, "method": method, "methods": Poll.Method.choices,
+         "keep": [("amendment", amendment.pk)] if amendment else
+                 [("proposal", proposal.pk)] if proposal else [],
+         "rows": form.method_rows(method)},
         status=status,
     )  # fmt: skip
 
@@ -463,6 +488,24 @@ def poll_counts(request, slug, pk):
 @require_POST
 def poll_close(request, slug, pk):
     me, poll = queries.access_poll(request.user, slug, pk, Perm.FACILITATE)
+    if not confirmed(request) and poll.state == Poll.State.OPEN:
+        entitled = poll.electorate_size + poll.room_entitled
+        return confirm_page(
+            request,
+            title=_("Close the vote and count?"),
+            what=[
+                f"“{poll.question}”",
+                _("%(v)d voted of %(n)d entitled.")
+                % {"v": poll.participations.count(), "n": entitled},
+                _(
+                    "Nobody can vote in it after this; the result is counted and cannot be "
+                    "reopened."
+                ),
+            ],
+            yes=_("Close the vote and count"),
+            back=reverse("poll", args=[slug, pk]),
+            context={"me": me, "assembly": me.assembly},
+        )
     try:
         actions.close_poll(me, poll=poll)
     except ActionError as exc:

@@ -414,18 +414,113 @@ def end_meeting(actor, *, meeting):
         if meeting.state != Meeting.State.RUNNING:
             raise ActionError(_("The meeting is not in progress."))
         current = meeting.current_item
+        was_current = None
         if current is not None and current.state == AgendaItem.State.CURRENT:
+            was_current = current.pk
             _advance(meeting, finish=AgendaItem.State.DONE, to=None)
             meeting.current_item = None
-        meeting.items.filter(state=AgendaItem.State.PENDING).update(state=AgendaItem.State.SKIPPED)
+        pending = meeting.items.filter(state=AgendaItem.State.PENDING)
+        skipped = list(pending.values_list("pk", flat=True))
+        pending.update(state=AgendaItem.State.SKIPPED)
         meeting.state = Meeting.State.ENDED
         meeting.ended_at = timezone.now()
         meeting.current_item = None
         meeting.save(update_fields=["state", "ended_at", "current_item"])
-        audit(actor, "meeting.ended", meeting=meeting.pk)
+        # What the end changed, so that reopen_meeting can put it back.
+        audit(actor, "meeting.ended", meeting=meeting.pk, current=was_current, skipped=skipped)
         _changed(meeting)
         # The projector's address ends with the meeting: its screens are dropped.
         transaction.on_commit(lambda: streams.revoke_projector(meeting.pk))
+    return meeting
+
+
+REOPEN_MINUTES = 30
+
+
+def reopen_refusal(meeting, *, now=None):
+    """Why the end of `meeting` can no longer be undone, or None if it can.
+
+    Ending a meeting can be undone while nothing else happened since. Precisely, all of:
+      1. the meeting is ended and its minutes are not approved;
+      2. it ended at most REOPEN_MINUTES ago ("right after", not the next day);
+      3. the newest audit entry about the meeting is its "meeting.ended" entry: nobody
+         approved minutes, reset the projector, lifted a mute or a removal, ... since;
+      4. none of the meeting's votes was opened or closed at or after the end, and no
+         named ballot in them was cast at or after the end (a secret vote keeps no time
+         of its ballots, so a secret vote still open at the end refuses, to be safe).
+    Notes written after the end do not count: reopening leaves them as they are.
+    """
+    from decisions.models import Participation
+
+    now = now or timezone.now()
+    if meeting.state != Meeting.State.ENDED or meeting.ended_at is None:
+        return _("The meeting has not ended.")
+    if meeting.minutes_state == Meeting.Minutes.APPROVED:
+        return _("Its minutes are approved.")
+    if now - meeting.ended_at > timedelta(minutes=REOPEN_MINUTES):
+        return _("It ended more than %(n)d minutes ago.") % {"n": REOPEN_MINUTES}
+    latest = _end_entry(meeting, latest=True)
+    if latest is None or latest.verb != "meeting.ended":
+        return _("Something else was recorded about the meeting since it ended.")
+    polls = MeetingPoll.objects.filter(meeting=meeting)
+    since = meeting.ended_at
+    if (
+        polls.filter(poll__opened_at__gte=since).exists()
+        or polls.filter(poll__closed_at__gte=since).exists()
+    ):
+        return _("A vote of the meeting was opened or closed since it ended.")
+    poll_ids = polls.values("poll_id")
+    if Participation.objects.filter(poll_id__in=poll_ids, voted_at__gte=since).exists():
+        return _("Someone voted in a vote of the meeting since it ended.")
+    if polls.filter(poll__state="open", poll__secret=True).exists():
+        return _("A secret vote of the meeting is still open.")
+    return None
+
+
+def _end_entry(meeting, *, latest=False):
+    from assembly.models import AuditEntry
+
+    entries = AuditEntry.objects.filter(assembly_id=meeting.assembly_id, detail__meeting=meeting.pk)
+    if not latest:
+        entries = entries.filter(verb="meeting.ended")
+    return entries.order_by("-created_at", "-pk").first()
+
+
+def can_reopen(actor, meeting):
+    return can_run(actor, meeting) and reopen_refusal(meeting) is None
+
+
+def reopen_meeting(actor, *, meeting):
+    """Undo "end the meeting" (see reopen_refusal for when): the meeting runs again, the
+    item that was under discussion is current again (with its hands still waiting) and
+    the items the end skipped are pending again."""
+    _require_run(actor, meeting)
+    with transaction.atomic():
+        meeting = _lock_meeting(meeting)
+        refusal = reopen_refusal(meeting)
+        if refusal:
+            raise ActionError(
+                _("The end of this meeting can no longer be undone: %(why)s") % {"why": refusal}
+            )
+        detail = _end_entry(meeting).detail
+        skipped = [pk for pk in detail.get("skipped", []) if isinstance(pk, int)]
+        meeting.items.filter(pk__in=skipped, state=AgendaItem.State.SKIPPED).update(
+            state=AgendaItem.State.PENDING
+        )
+        current = meeting.items.filter(
+            pk=detail.get("current"), state=AgendaItem.State.DONE
+        ).first()
+        if current is not None:
+            current.state = AgendaItem.State.CURRENT
+            current.ended_at = None
+            current.save(update_fields=["state", "ended_at"])
+        meeting.state = Meeting.State.RUNNING
+        meeting.ended_at = None
+        meeting.current_item = current
+        meeting.save(update_fields=["state", "ended_at", "current_item"])
+        audit(actor, "meeting.reopened", meeting=meeting.pk)
+        _changed(meeting)
+        live.publish(actor.assembly.stream, "meeting.started", {"meeting": meeting.pk})
     return meeting
 
 

@@ -18,6 +18,7 @@ class MeetingsConfig(AppConfig):
                 "meeting.scheduled": _("scheduled a meeting"),
                 "meeting.started": _("started a meeting"),
                 "meeting.ended": _("ended a meeting"),
+                "meeting.reopened": _("undid the end of a meeting"),
                 "meeting.projector_reset": _("gave a meeting's projector a new address"),
                 "meeting.minutes_approved": _("approved a meeting's minutes"),
                 "meeting.muted": _("muted a member for the rest of a meeting"),

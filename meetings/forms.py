@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from assembly.forms import within_days
 from assembly.models import Membership
 from assembly.roles import Perm
-from decisions.forms import SECRET_HELP, VISIBILITY_HELP
+from decisions.forms import SECRET_HELP, VISIBILITY_HELP, MethodFirst
 
 from .models import AgendaItem, Hand, MeetingSettings
 from .stack import PROGRESSIVE_MODES
@@ -108,7 +108,7 @@ class SettingsForm(forms.ModelForm):
         return value
 
 
-class VoteForm(forms.Form):
+class VoteForm(MethodFirst, forms.Form):
     # Filled with the current item's title; follows the item live (static/js/meetings.js)
     # until the facilitator edits it.
     question = forms.CharField(

@@ -242,6 +242,11 @@ def my_state(meeting, me):
     }
 
 
+def waiting_count(item_id):
+    """Hands still raised on an item."""
+    return Hand.objects.filter(item_id=item_id, state=Hand.State.WAITING).count()
+
+
 def moderation_log(meeting):
     verbs = ["meeting.muted", "meeting.removed", "comment.hidden", "member.suspended"]
     return (

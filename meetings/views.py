@@ -14,12 +14,13 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assembly import parsing
+from assembly.confirm import confirm_page, confirmed
 from assembly.errors import ActionError
 from assembly.qr import qr_svg
 from assembly.queries import access_assembly, pickable_members, picked_member
@@ -331,6 +332,8 @@ def _console_context(me, meeting):
         "links": meeting.polls.select_related("poll").order_by("-pk"),
         "hand_kinds": HAND_KINDS,
         "can_moderate_log": me.can(Perm.VIEW_AUDIT),
+        "can_reopen": meeting.state == Meeting.State.ENDED and actions.can_reopen(me, meeting),
+        "reopen_minutes": actions.REOPEN_MINUTES,
         "log": queries.moderation_log(meeting) if me.can(Perm.VIEW_AUDIT) else [],
     }
 
@@ -342,10 +345,18 @@ def console(request, slug, pk):
     projector_url = request.build_absolute_uri(
         reverse("meeting_projector", args=[pk, meeting.projector_token])
     )
+    from decisions.forms import chosen_method
+    from decisions.models import Poll
+
+    method = chosen_method(request.GET.get("method"))
+    vote_form = VoteForm(initial={
+        "question": meeting.current_item.title if meeting.current_item else "",
+        "method": method,
+    })  # fmt: skip
     context = _base(
         me, meeting, **_console_context(me, meeting), item_form=ItemForm(assembly=me.assembly),
-        vote_form=VoteForm(initial={"question": meeting.current_item.title
-                                    if meeting.current_item else ""}),
+        vote_form=vote_form, method=method, methods=Poll.Method.choices,
+        rows=vote_form.method_rows(method),
         projector_url=projector_url, members=pickable_members(me),
     )  # fmt: skip
     return render(request, "meetings/console.html", context)
@@ -363,7 +374,7 @@ def console_panel(request, slug, pk):
 @require_POST
 def add_item(request, slug, pk):
     me, meeting = queries.access_meeting(request.user, slug, pk, run=True)
-    back = reverse("meeting_console", args=[slug, pk]) + "#agenda"
+    back = reverse("meeting_console", args=[slug, pk]) + "#add-item"
     form = ItemForm(request.POST, assembly=me.assembly)
     if not form.is_valid():
         errors = "; ".join(str(e) for field in form.errors.values() for e in field)
@@ -403,20 +414,27 @@ def _vote_kwargs(request):
 def _do(request, me, meeting, do):
     """Run one console act; returns the message to show."""
     post = request.POST
-    if do in ("start", "end", "next_item", "reset_projector", "unregistered", "temperature",
-              "open_vote", "approve"):  # fmt: skip
+    if do in ("start", "end", "reopen", "next_item", "reset_projector", "unregistered",
+              "temperature", "open_vote", "approve"):  # fmt: skip
         if do == "start":
             actions.start_meeting(me, meeting=meeting)
             return _("The meeting has started.")
         if do == "end":
             actions.end_meeting(me, meeting=meeting)
-            return _("The meeting has ended. Approve the minutes when they are ready.")
+            return _(
+                "The meeting has ended. If that was a mistake, undo it now: it can be undone "
+                "while nothing else happens in the meeting."
+            )
+        if do == "reopen":
+            actions.reopen_meeting(me, meeting=meeting)
+            return _("The meeting is running again, where it was when it ended.")
         if do == "next_item":
             expected = post.get("expected")
+            left = _hands_left(meeting)
             actions.next_item(
                 me, meeting=meeting, expected_item=_int(expected) if expected else None
             )
-            return _("On to the next item.")
+            return " ".join([_("On to the next item."), left]).strip()
         if do == "reset_projector":
             actions.regenerate_projector_token(me, meeting=meeting)
             return _("The projector has a new address; the old one no longer works.")
@@ -462,11 +480,13 @@ def _do(request, me, meeting, do):
             actions.move_item(me, item=item, direction=do[5:])
             return _("The agenda is reordered.")
         if do == "skip_item":
+            left = _hands_left(meeting) if item.pk == meeting.current_item_id else ""
             actions.skip_item(me, item=item)
-            return _("The item is skipped.")
+            return " ".join([_("The item is skipped."), left]).strip()
         if do == "go_to_item":
+            left = _hands_left(meeting) if item.pk != meeting.current_item_id else ""
             actions.go_to_item(me, item=item)
-            return _("Now on: %(title)s") % {"title": item.title}
+            return " ".join([_("Now on: %(title)s") % {"title": item.title}, left]).strip()
         if do == "item_times":
             actions.set_item_times(
                 me, item=item, planned_minutes=_int(post.get("planned_minutes")),
@@ -532,15 +552,122 @@ def _do(request, me, meeting, do):
     raise ActionError(_("Unknown action."))
 
 
+def hands_left_note(count):
+    """What happens to hands still raised on an item the meeting leaves: they stay with
+    that item (actions._advance does not move them), so they are not called next."""
+    if not count:
+        return ""
+    return ngettext(
+        "%(n)d hand still raised stays with the item being left: it will not be called on "
+        "the next item.",
+        "%(n)d hands still raised stay with the item being left: they will not be called on "
+        "the next item.",
+        count,
+    ) % {"n": count}
+
+
+def _hands_left(meeting):
+    """What happens to the hands still raised on the item being left (they stay with it)."""
+    if meeting.current_item_id is None:
+        return ""
+    return hands_left_note(queries.waiting_count(meeting.current_item_id))
+
+
+CONFIRM_ACTS = ("end", "close_vote", "remove")
+
+
+def _confirmation(request, me, meeting, do, back):
+    """The confirmation step of an act that cannot be taken back (assembly/confirm.py)."""
+    post = request.POST
+    context = {"me": me, "assembly": me.assembly, "meeting": meeting}
+    if do == "end":
+        state = queries.live_state(meeting)
+        pending = sum(1 for item in state["items"] if item.state == "pending")
+        what = [
+            _("The item under discussion, “%(title)s”, is marked done.")
+            % {"title": state["current"].title}
+            if state["current"]
+            else "",
+            ngettext(
+                "%(n)d item not taken up yet is skipped.",
+                "%(n)d items not taken up yet are skipped.",
+                pending,
+            )
+            % {"n": pending}
+            if pending
+            else "",
+            _(
+                "Members can no longer check in or raise a hand, and the projector's address "
+                "stops working."
+            ),
+            _(
+                "You can undo it right after (for %(n)d minutes), as long as nothing else "
+                "happens in the meeting."
+            )
+            % {"n": actions.REOPEN_MINUTES},
+        ]
+        return confirm_page(
+            request, title=_("End the meeting?"), what=what, yes=_("End the meeting"),
+            back=back, context=context,
+        )  # fmt: skip
+    if do == "close_vote":
+        link = queries.access_link(meeting, _int(post.get("link")))
+        state = queries.live_state(meeting)
+        found = next((v for v in state["open_votes"] if v.pk == link.pk), None)
+        what = [f"“{link.poll.question}”"]
+        if found is not None:
+            counts = {"v": found.participants, "n": found.entitled_now}
+            what.append(_("%(v)d voted of %(n)d entitled.") % counts)
+        what.append(
+            _("Nobody can vote in it after this; the result is counted and cannot be reopened.")
+        )
+        return confirm_page(
+            request, title=_("Close the vote and count?"), what=what,
+            yes=_("Close the vote and count"), back=back + "#now", context=context,
+        )  # fmt: skip
+    member = _console_member(me, post, shown=queries.present_members(meeting))
+    if member is None:
+        raise ActionError(_("That person is not a member of this assembly."))
+    what = [
+        _(
+            "They can no longer open this meeting's pages or vote in its votes, and their "
+            "raised hands are taken down."
+        ),
+        _("The reason is kept in the log: “%(reason)s”") % {"reason": post.get("reason", "")},
+        _("You can undo it later from the list of people muted or removed."),
+    ]
+    return confirm_page(
+        request,
+        title=_("Remove %(name)s from the meeting?") % {"name": member.display_name},
+        what=what, yes=_("Remove from the meeting"), back=back + "#moderation", context=context,
+    )  # fmt: skip
+
+
 @require_POST
 def act(request, slug, pk):
     me, meeting = queries.access_meeting(request.user, slug, pk, run=True)
     back = reverse("meeting_console", args=[slug, pk])
+    do = request.POST.get("do", "")
     try:
-        message = _do(request, me, meeting, request.POST.get("do", ""))
+        asks = do in CONFIRM_ACTS and not confirmed(request)
+        if asks and not (do == "remove" and not request.POST.get("reason", "").strip()):
+            return _confirmation(request, me, meeting, do, back)
+        message = _do(request, me, meeting, do)
     except ActionError as exc:
-        return _answer(request, back, error=exc.message)
-    return _answer(request, back, message=message)
+        return _answer(request, back + _ANCHORS.get(do, ""), error=exc.message)
+    return _answer(request, back + _ANCHORS.get(do, ""), message=message)
+
+
+# Where a plain form comes back to on the console, so the page does not jump to the top.
+_ANCHORS = {
+    "room_hand": "#room-hand", "mute": "#moderation", "remove": "#moderation",
+    "unmute": "#attendance", "unremove": "#attendance", "present": "#attendance",
+    "absent": "#attendance", "item_up": "#agenda", "item_down": "#agenda",
+    "skip_item": "#agenda", "go_to_item": "#now", "open_vote": "#now",
+    "temperature": "#now", "close_vote": "#now", "counts": "#votes", "publish": "#votes",
+    "unpublish": "#votes", "move_hand": "#queue", "remove_hand": "#queue",
+    "unregistered": "#attendance", "reset_projector": "#projector", "item_times": "#queue",
+}  # fmt: skip
 
 
 # -- notes and minutes ------------------------------------------------------------------

@@ -73,7 +73,7 @@ def number_targets(w):
         ("facilitator", "get", "/a/eastside/polls/new/", "proposal", {}),
         ("facilitator", "get", "/a/eastside/polls/new/", "amendment", {}),
         ("facilitator", "post", "/a/eastside/polls/new/", "seats",
-         {"question": "Q", "method": "majority"}),
+         {"question": "Q", "method": "stv", "options": "A\nB\nC"}),  # a method with seats
         ("member", "post", f"/a/eastside/polls/{w.ranked.pk}/", "rank-o1",
          {"idempotency_key": "k" * 20}),
         ("member", "post", f"/a/eastside/polls/{w.score.pk}/", "score-o1",

@@ -14,7 +14,7 @@
     if (typeof serverNow === "number" && serverNow > 0) offset = serverNow - Date.now();
   }
 
-  var screens = document.querySelector(".m-screens[data-now]");
+  var screens = document.querySelector(".m-screens[data-now], .console-panel[data-now]");
   if (screens) setOffset(parseInt(screens.dataset.now, 10));
 
   function clock(ms) {
@@ -81,11 +81,20 @@
 
   function refreshPanel() {
     if (!consoleEl || !panel) return;
-    if (refreshing || typingIn(panel)) { again = true; return; }
+    // Not while someone types in it, nor while a confirmation dialog waits for an
+    // answer about one of its forms (the form must still be there when they say yes).
+    if (refreshing || typingIn(panel) || document.querySelector("dialog.confirm-dialog[open]")) {
+      again = true;
+      return;
+    }
     refreshing = true;
     fetch(consoleEl.dataset.panelUrl, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (r) { return r.ok ? r.text() : null; })
-      .then(function (html) { if (html !== null) panel.innerHTML = html; })
+      .then(function (html) {
+        if (html === null) return;
+        panel.innerHTML = html;
+        document.dispatchEvent(new CustomEvent("console:swapped"));
+      })
       .catch(function () { again = true; })
       .then(function () {
         refreshing = false;
@@ -93,6 +102,7 @@
       });
   }
   if (panel) panel.addEventListener("focusout", function () { if (again) setTimeout(refreshPanel, 50); });
+  document.addEventListener("confirm:closed", function () { if (again) setTimeout(refreshPanel, 50); });
 
   // The console's "open a vote" question follows the item under discussion, unless the
   // facilitator has written their own.
@@ -121,11 +131,23 @@
 
   // -- forms sent with fetch ---------------------------------------------------------
   var statusEl = document.querySelector(".console-status");
-  function say(text, failed) {
-    if (!statusEl) { if (text) alert(text); return; }
-    statusEl.textContent = text || "";
-    statusEl.hidden = !text;
-    statusEl.classList.toggle("error", !!failed);
+  function say(text, failed, form) {
+    var target = statusEl;
+    // A form below the console's first screen answers right under itself, so that the
+    // facilitator sees the answer where they are and the page does not jump.
+    if (form && form.closest && form.closest(".console-tools")) {
+      target = form.nextElementSibling;
+      if (!target || !target.classList.contains("form-answer")) {
+        target = document.createElement("p");
+        target.className = "form-answer console-status";
+        target.setAttribute("role", "status");
+        form.parentNode.insertBefore(target, form.nextSibling);
+      }
+    }
+    if (!target) { if (text) alert(text); return; }
+    target.textContent = text || "";
+    target.hidden = !text;
+    target.classList.toggle("error", !!failed);
   }
 
   // A form that created something gets a new idempotency key, so that its next use
@@ -154,12 +176,13 @@
     }).then(function (r) {
       return r.json().catch(function () { return { ok: false, message: "" }; });
     }).then(function (answer) {
+      if (answer.ok && form.hasAttribute("data-reset")) form.reset();
       if (answer.ok) renewKey(form);
       if (!consoleEl) {
         if (answer.ok) location.reload(); else say(answer.message, true);
         return;
       }
-      say(answer.message, !answer.ok);
+      say(answer.message, !answer.ok, form);
       refreshPanel();
     }).catch(function () {
       form.submit(); // no answer: fall back to the plain form

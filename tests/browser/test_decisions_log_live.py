@@ -37,6 +37,7 @@ def test_decision_appears_live_and_follow_through_shows_on_home(cast, server, br
     facilitator = log_in(browser, server, "fac@example.org", PASSWORD)
     facilitator.goto(f"{server.url}/a/eastside/polls/{poll.pk}/")
     facilitator.click("text=Close the vote and count")
+    facilitator.click("dialog.confirm-dialog .confirm-yes")  # it asks first
     expect(facilitator.locator(".outcome")).to_have_text("passed")
 
     expect(reader.locator("#decision-log")).to_contain_text("Know-your-rights cards")

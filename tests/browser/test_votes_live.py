@@ -48,6 +48,7 @@ def test_three_members_vote_live(cast, server, browser):
     facilitator = log_in(browser, server, "fac@example.org", PASSWORD)
     facilitator.goto(url)
     facilitator.click("text=Close the vote and count")
+    facilitator.click("dialog.confirm-dialog .confirm-yes")  # it asks first
     for page in [*people, facilitator]:
         expect(page.locator(".outcome")).to_have_text("passed")
         expect(page.locator("#poll-results table")).to_contain_text("Yes")

@@ -52,7 +52,7 @@ POSTS = [
     ("vote", lambda p, poll, c: (f"/a/eastside/polls/{poll.pk}/",
                                  {"choice": "yes", "idempotency_key": "k" * 16})),
     ("counts", lambda p, poll, c: (f"/a/eastside/polls/{poll.pk}/counts/", {"count-yes": "3"})),
-    ("close", lambda p, poll, c: (f"/a/eastside/polls/{poll.pk}/close/", {})),
+    ("close", lambda p, poll, c: (f"/a/eastside/polls/{poll.pk}/close/", {"confirmed": "1"})),
     ("table", lambda p, poll, c: (f"/a/eastside/proposals/{p.pk}/act/", {"operation": "table"})),
 ]  # fmt: skip
 

@@ -117,6 +117,7 @@ def test_a_live_vote_through_nginx_and_two_workers(cast, proxy, browser):  # noq
     facilitator = log_in(browser, proxy, "fac@example.org", PASSWORD)
     facilitator.goto(url)
     facilitator.click("text=Close the vote and count")
+    facilitator.click("dialog.confirm-dialog .confirm-yes")  # it asks first
     for page in [*people, facilitator]:
         expect(page.locator(".outcome")).to_have_text("passed", timeout=15000)
     results = {p.locator("#poll-results table").inner_text() for p in [*people, facilitator]}

@@ -92,6 +92,7 @@ def test_a_meeting_in_five_browsers(cast, server, browser):  # noqa: F811
 
     facilitator.goto(base + "console/")
     facilitator.click("text=Close the vote and count")
+    facilitator.click("dialog.confirm-dialog .confirm-yes")  # it asks first
     facilitator.click("text=Show the result on the screens")
     expect(projector.locator(".m-result .outcome")).to_have_text("passed")
     expect(projector.locator(".m-result")).to_contain_text("Yes 3")

@@ -129,7 +129,7 @@ def test_console_runs_a_whole_item(cast, running):
                       "present_only": "on"})  # fmt: skip
     link = MeetingPoll.objects.get()
     client.post(act, {"do": "counts", "link": link.pk, "count-yes": "7", "count-no": "2"})
-    client.post(act, {"do": "close_vote", "link": link.pk})
+    client.post(act, {"do": "close_vote", "link": link.pk, "confirmed": "1"})
     client.post(act, {"do": "publish", "link": link.pk})
     link.refresh_from_db()
     assert link.published and link.poll.result["counts"]["yes"] == 7

@@ -511,7 +511,21 @@ CASES = [
         inside(403, 302),
         data=lambda w: {"count-yes": "3", "count-no": "1"},
     ),  # fmt: skip
-    Case("poll_close", lambda w: f"{A}/polls/{w.poll.pk}/close/", NO, inside(403, 302)),
+    Case(
+        "poll_close",
+        lambda w: f"{A}/polls/{w.poll.pk}/close/",
+        NO,
+        inside(403, 302),
+        data=lambda w: {"confirmed": "1"},
+    ),  # fmt: skip
+    # Without "confirmed": the confirmation step, and nothing closes yet.
+    Case(
+        "poll_close",
+        lambda w: f"{A}/polls/{w.poll.pk}/close/",
+        NO,
+        inside(403, Same(200)),
+        label="unconfirmed",
+    ),  # fmt: skip
     Case(
         "poll_ballots",
         lambda w: f"{A}/polls/{w.closed_poll.pk}/ballots.csv",
