@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import idempotency, live, names, privacy, streams
+from . import idempotency, live, locale, names, privacy, streams
 from .errors import ActionError, NotAllowed
 from .models import Assembly, AuditEntry, Invitation, JoinRequest, Membership
 from .roles import ListVisibility, Perm, Role
@@ -141,8 +141,11 @@ def update_assembly(
     member_list_visibility,
     visibility,
     seconds_required=0,
+    time_zone=None,
 ):
     require(actor, Perm.EDIT_ASSEMBLY)
+    if time_zone is not None and not locale.is_time_zone(time_zone):
+        raise ActionError(_("Choose a time zone from the list."))
     name = _clean_assembly_name(name)
     if quorum_kind not in Assembly.QuorumKind.values:
         raise ActionError(_("Choose a quorum rule."))
@@ -169,6 +172,8 @@ def update_assembly(
             "visibility": visibility,
             "seconds_required": seconds_required,
         }
+        if time_zone is not None:
+            new["time_zone"] = time_zone
         for field, value in new.items():
             if getattr(assembly, field) != value:
                 changed.append(field)
