@@ -15,3 +15,12 @@ def idempotency_field():
     return format_html(
         '<input type="hidden" name="{}" value="{}">', idempotency.FIELD, idempotency.new_key()
     )
+
+
+@register.simple_tag(takes_context=True)
+def signup_open(context):
+    """Whether this browser may make an account now (it holds a valid invitation link)."""
+    from allauth.account.adapter import get_adapter
+
+    request = context.get("request")
+    return request is not None and get_adapter(request).is_open_for_signup(request)
