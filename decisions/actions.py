@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from assembly import idempotency, live
 from assembly.actions import audit, require
@@ -321,7 +321,7 @@ def decide_amendment(actor, *, amendment, accept):
                 actor,
                 amendment,
                 Amendment.State.ACCEPTED,
-                _("amendment #%(n)d accepted by the author") % {"n": amendment.pk},
+                gettext_noop("amendment #%(n)d accepted by the author") % {"n": amendment.pk},
             )
         else:
             _apply_amendment(actor, amendment, Amendment.State.DECLINED, "")
@@ -857,7 +857,7 @@ def _after_close(actor, poll):
     if poll.amendment_id:
         amendment = Amendment.objects.select_for_update().get(pk=poll.amendment_id)
         state = Amendment.State.ADOPTED if passed else Amendment.State.REJECTED
-        note = _("amendment #%(n)d adopted by vote") % {"n": amendment.pk}
+        note = gettext_noop("amendment #%(n)d adopted by vote") % {"n": amendment.pk}
         _apply_amendment(actor or poll.opened_by, amendment, state, note)
         return
     if poll.proposal_id is None:

@@ -1,6 +1,7 @@
 import json
 
 from django import template
+from assembly.text import reword
 
 register = template.Library()
 
@@ -42,10 +43,10 @@ def jsonish(value):
 @register.filter
 def ballot_text(choice, labels):
     if isinstance(choice, dict):
-        return ", ".join(f"{labels.get(k, k)}: {v}" for k, v in choice.items())
+        return ", ".join(f"{reword(str(labels.get(k, k)))}: {v}" for k, v in choice.items())
     if isinstance(choice, list):
-        return " > ".join(str(labels.get(k, k)) for k in choice)
-    return str(labels.get(str(choice), choice))
+        return " > ".join(reword(str(labels.get(k, k))) for k in choice)
+    return reword(str(labels.get(str(choice), choice)))
 
 
 @register.filter
@@ -54,7 +55,7 @@ def answer(key, options=None):
     from decisions.actions import DEFAULT_ANSWERS
 
     if isinstance(options, dict) and key in options:
-        return options[key]
+        return reword(options[key])  # "Yes" kept in a decision's record reads "Sí"
     for pairs in DEFAULT_ANSWERS.values():
         for value, text in pairs:
             if value == key:
