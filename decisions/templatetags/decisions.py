@@ -1,6 +1,7 @@
 import json
 
 from django import template
+
 from assembly.text import reword
 
 register = template.Library()
