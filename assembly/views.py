@@ -320,6 +320,18 @@ def my_membership(request, slug):
     )  # fmt: skip
 
 
+@login_required
+@require_GET
+def account(request):
+    """The person's own page: their names in each assembly, language, notifications,
+    sessions and data, each a link to where it is changed."""
+    return render(
+        request,
+        "assembly/account.html",
+        {"memberships": queries.my_memberships(request.user), "languages": settings.LANGUAGES},
+    )
+
+
 @require_GET
 def audit(request, slug):
     me = queries.access_assembly(request.user, slug, Perm.VIEW_AUDIT)

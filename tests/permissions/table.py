@@ -622,6 +622,7 @@ CASES = [
     ),  # fmt: skip
     # -- a person's own data (issue 11) ------------------------------------------------
     # Signed out, the login page comes first whatever the method.
+    Case("account", lambda w: "/me/", login_first(200), {**NO, "anonymous": Same(302)}),
     Case("my_data", lambda w: "/me/data/", login_first(200), {**NO, "anonymous": Same(302)}),
     Case(
         "my_data_json", lambda w: "/me/data.json", login_first(200), {**NO, "anonymous": Same(302)}
