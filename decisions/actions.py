@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from assembly import idempotency, live
 from assembly.actions import audit, require
@@ -637,7 +637,7 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of
         try:
             choice = tally.validate_ballot(poll.method, choice, **params)
         except tally.TallyError as exc:
-            raise ActionError(_("This ballot is not valid: %(why)s") % {"why": exc}) from exc
+            raise ActionError(_ballot_error(poll, exc)) from exc
         if isinstance(choice, (set, frozenset, tuple)):
             choice = sorted(choice) if isinstance(choice, (set, frozenset)) else list(choice)
         if poll.method == "consensus" and choice == "block" and not reason:
@@ -731,6 +731,54 @@ def enter_counts(actor, *, poll, counts, note="", idempotency_key=None):
 
     with transaction.atomic():
         return idempotency.once(actor, idempotency_key, "enter_counts", EnteredCount, create)
+
+
+def _ballot_error(poll, exc):
+    """A refused ballot, said in the voter's language (the count speaks plain English)."""
+    p = exc.params
+    labels = dict(answers(poll))
+    option = str(labels.get(p.get("option"), p.get("option", "")))
+    if exc.code == "too_many_dots":
+        return (
+            ngettext(
+                "You placed %(n)d dots, but you have only %(limit)d to place.",
+                "You placed %(n)d dots, but you have only %(limit)d to place.",
+                p["limit"],
+            )
+            % p
+        )
+    if exc.code == "too_few_choices":
+        return (
+            ngettext(
+                "Choose at least %(limit)d option (you chose %(n)d).",
+                "Choose at least %(limit)d options (you chose %(n)d).",
+                p["limit"],
+            )
+            % p
+        )
+    if exc.code == "too_many_choices":
+        return (
+            ngettext(
+                "Choose at most %(limit)d option (you chose %(n)d).",
+                "Choose at most %(limit)d options (you chose %(n)d).",
+                p["limit"],
+            )
+            % p
+        )
+    if exc.code == "ranked_twice":
+        return _("You ranked “%(option)s” more than once.") % {"option": option}
+    if exc.code == "no_preference":
+        return _("Rank at least one option.")
+    if exc.code == "score_range":
+        return _("The score for “%(option)s” must be a whole number from 0 to %(limit)d.") % {
+            "option": option,
+            "limit": p["limit"],
+        }
+    if exc.code == "dots_negative":
+        return _("The dots for “%(option)s” must be a whole number of at least 0.") % {
+            "option": option
+        }
+    return _("This ballot is not valid: %(why)s") % {"why": exc}
 
 
 def answers(poll):
