@@ -69,14 +69,15 @@ def personal_language(request):
     return None
 
 
-def enter(assembly):
+def enter(assembly, *, language=True):
     """On a page of `assembly` (the person may see it): speak its time zone, and its
-    default language if the person has not said which language they read."""
+    default language if the person has not said which language they read (and
+    `language`: a public page of a training shows its times, not its assembly's ways)."""
     fallback = _no_language_of_their_own.get()
     if fallback is None:
         return
     timezone.activate(zone_of(assembly))
-    if fallback and assembly.language in dict(settings.LANGUAGES):
+    if language and fallback and assembly.language in dict(settings.LANGUAGES):
         translation.activate(assembly.language)
 
 
