@@ -99,12 +99,17 @@ def _stewards_left(assembly_id, without):
 # -- assemblies -------------------------------------------------------------------------
 
 
-def create_assembly(*, name, slug="", description="", language="en", steward_invite_days=7):
+def create_assembly(
+    *, name, slug="", description="", language="en", time_zone=None, steward_invite_days=7
+):
     """Start a new assembly with a one-time invitation for its first steward.
 
     Returns (assembly, token): the token is shown once and never stored in clear.
     """
     name = _clean_assembly_name(name)
+    time_zone = time_zone or locale.default_time_zone()
+    if not locale.is_time_zone(time_zone):
+        raise ActionError(_("Choose a time zone from the list."))
     slug = slugify(slug or name)[:60]
     if not slug:
         raise ActionError(_("Choose a short name made of letters and numbers."))
@@ -117,6 +122,7 @@ def create_assembly(*, name, slug="", description="", language="en", steward_inv
             description=description,
             description_html=render_markdown(description),
             language=language,
+            time_zone=time_zone,
         )
         token = Invitation.new_token()
         Invitation.objects.create(

@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -314,12 +314,16 @@ def calendar_feed(request, token):
         raise Http404
     feed = (
         CalendarFeed.objects.filter(token_digest=_digest(token))
-        .select_related("member__assembly")
+        .select_related("member__assembly", "member__user")
         .first()
     )
     if feed is None or not feed.member.is_active:
         raise Http404
     assembly = feed.member.assembly
+    # A calendar app does not log in: the member's own language, else as any page.
+    locale.enter(assembly)
+    if feed.member.user is not None and feed.member.user.language:
+        translation.activate(feed.member.user.language)
     # Times in the assembly's own zone (TZID, with its VTIMEZONE), as its pages show them.
     zone = locale.zone_of(assembly)
     cal = icalendar.Calendar()
