@@ -16,7 +16,7 @@ def get(mapping, key):
 @register.filter
 def label(labels, key):
     """The label of an option or answer key (the key itself if unknown)."""
-    return labels.get(key, key) if isinstance(labels, dict) else key
+    return reword(str(labels.get(key, key))) if isinstance(labels, dict) else key
 
 
 @register.filter
