@@ -287,3 +287,19 @@ def test_vote_and_proposal_lists_put_open_things_first_and_mark_ones_vote(cast):
     assert questions.index("Old vote") == 2, questions
     marked = {q: "you voted" in c for q, c in zip(questions, cards, strict=True)}
     assert marked == {"Old vote": False, "Voted vote": True, "Pending vote": False}
+
+
+def test_a_training_that_ends_before_it_starts_is_refused_at_the_field(cast):
+    from trainings.models import Training
+
+    starts = timezone.localtime() + timedelta(days=3)
+    data = {
+        "title": "KYR", "place": "Library", "capacity": "10", "group": "",
+        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (starts - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    }  # fmt: skip
+    response = client_for(cast, "steward").post("/a/eastside/trainings/new/", data)
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert "ends_at" in form.errors, form.errors
+    assert not Training.objects.exists()
