@@ -4,9 +4,10 @@ text (text between tags, and the labels screen readers read: aria-label, title,
 placeholder, alt). What people wrote themselves (titles, bodies, names) is English in
 this world and is taken out before looking.
 
-Checked: on the code before issue 12 this fails on "Yes" and "Abstain" (the answers of a
-decided vote), "by vote", "amendment #N accepted by the author", "Report-back:", "1
-votaron" and English month abbreviations ("30 Nov").
+Checked: on the code before issue 12 (the account page left out, it did not exist) this
+fails on "Nov" (assembly home, group page), "accepted by the author" (versions), "1
+votaron" (a vote with one ballot), "Report-back" (meeting), "by vote" (log, entry) and
+"majority" (entry); the invitation steps on "Log in", "Change" and English sentences.
 """
 
 import html
@@ -131,6 +132,7 @@ def member_pages(w):
         f"{a}/",
         f"{a}/proposals/",
         f"{a}/proposals/{w.proposal.pk}/",
+        f"{a}/proposals/{w.proposal.pk}/versions/",
         f"{a}/proposals/{w.decided_poll.proposal_id}/",
         f"{a}/polls/",
         f"{a}/polls/{w.poll.pk}/",

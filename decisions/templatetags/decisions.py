@@ -62,3 +62,14 @@ def answer(key, options=None):
             if value == key:
                 return text
     return key
+
+
+@register.filter
+def method_label(key):
+    """A voting method's name in the reader's language ("majority" reads "Mayoría ...")."""
+    from decisions.models import Poll
+
+    try:
+        return Poll.Method(key).label
+    except ValueError:
+        return key
