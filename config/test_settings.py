@@ -9,6 +9,12 @@ import os
 os.environ.setdefault("ASAMBLEA_INSECURE_HTTP", "1")
 # Tests run with DEBUG off, as production does, so they need a key of their own.
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "t" * 40)
+# Uploads (report photos) go to a folder of the run's own, never the checkout's media/;
+# server processes the tests start inherit it, so they serve what the tests wrote.
+if not os.environ.get("MEDIA_ROOT"):
+    import tempfile
+
+    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="asamblea-test-media-")
 
 from .settings import *  # noqa: E402,F403
 from .settings import DATABASES, STORAGES  # noqa: E402

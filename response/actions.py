@@ -3,7 +3,8 @@
 Each takes the acting Membership first, checks permission (response/permissions.py),
 validates, writes in one transaction with the report or call-out row locked, keeps the
 report's history (who and when), and publishes live events on commit. Timed work (closing
-forgotten call-outs, deleting old answers) is at the end, run by `send_notifications`.
+forgotten call-outs, deleting who answered, sent and filed what once the assembly's period
+has passed) is at the end, run by `send_notifications`.
 """
 
 import secrets
@@ -11,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -354,7 +356,8 @@ def withdraw_report(me, report):
 
 
 def update_settings(me, *, verifier_group=None, network_group=None, answer_days):
-    """Stewards name who verifies, whose leads send call-outs, and how long answers stay."""
+    """Stewards name who verifies, whose leads send call-outs, and how long rapid response
+    keeps who took part."""
     require(me, Perm.EDIT_ASSEMBLY)
     ids = [getattr(g, "pk", g) for g in (verifier_group, network_group) if g is not None]
     if Group.objects.filter(pk__in=ids, assembly_id=me.assembly_id).count() != len(set(ids)):
@@ -364,7 +367,7 @@ def update_settings(me, *, verifier_group=None, network_group=None, answer_days)
         or not isinstance(answer_days, int)
         or not 1 <= answer_days <= ANSWER_DAYS_MAX
     ):
-        raise ActionError(_("Keep answers for 1 to 365 days."))
+        raise ActionError(_("Keep who took part for 1 to 365 days."))
     with transaction.atomic():
         row, _created = ResponseSettings.objects.select_for_update().get_or_create(
             assembly_id=me.assembly_id
@@ -526,19 +529,50 @@ def end_forgotten_callouts(now):
     return ended
 
 
+def _keep(days, assembly_id):
+    return timedelta(days=days.get(assembly_id, ResponseSettings().answer_days))
+
+
 def purge_answers(now):
-    """Delete call-out answers older than each assembly's retention setting. The counts
-    stay on the call-out; who answered what does not."""
+    """Once each assembly's retention period has passed after a call-out ended, delete
+    who answered what, and who sent and ended it. The counts stay on the call-out."""
     days = dict(ResponseSettings.objects.values_list("assembly_id", "answer_days"))
     due = Callout.objects.filter(closed_at__isnull=False, answers_purged_at__isnull=True)
     purged = 0
     for callout in due.only("pk", "assembly_id", "closed_at"):
-        keep = timedelta(days=days.get(callout.assembly_id, ResponseSettings().answer_days))
-        if callout.closed_at > now - keep:
+        if callout.closed_at > now - _keep(days, callout.assembly_id):
             continue
         with transaction.atomic():
             purged += CalloutAnswer.objects.filter(callout=callout).delete()[0]
-            Callout.objects.filter(pk=callout.pk).update(answers_purged_at=now)
+            Callout.objects.filter(pk=callout.pk).update(
+                answers_purged_at=now, sender=None, closed_by=None
+            )
+    return purged
+
+
+def purge_report_names(now):
+    """Once each assembly's retention period has passed after a report was settled
+    (decided or withdrawn, its last change that long ago, and no longer shown as
+    current), delete who filed, confirmed and decided it. What the report says stays,
+    and so do its history's steps and its count of confirmations."""
+    days = dict(ResponseSettings.objects.values_list("assembly_id", "answer_days"))
+    due = (
+        Report.objects.filter(names_purged_at__isnull=True)
+        .exclude(status__in=Report.OPEN)
+        .annotate(last_change=Max("events__created_at"))
+        .only("pk", "assembly_id", "expires_at", "created_at")
+    )
+    purged = 0
+    for report in due:
+        cutoff = now - _keep(days, report.assembly_id)
+        last = report.last_change or report.created_at
+        if last > cutoff or (report.expires_at is not None and report.expires_at > cutoff):
+            continue
+        with transaction.atomic():
+            Report.objects.filter(pk=report.pk).update(reporter=None, names_purged_at=now)
+            ReportEvent.objects.filter(report_id=report.pk).update(actor=None)
+            Confirmation.objects.filter(report_id=report.pk).delete()
+        purged += 1
     return purged
 
 
@@ -546,4 +580,8 @@ def timer(now):
     """Run by `manage.py send_notifications` on every round."""
     ended = end_forgotten_callouts(now)
     purged = purge_answers(now)
-    return f"rapid response: ended {ended} call-outs, deleted {purged} old answers"
+    unnamed = purge_report_names(now)
+    return (
+        f"rapid response: ended {ended} call-outs, deleted {purged} old answers, "
+        f"deleted the names on {unnamed} settled reports"
+    )

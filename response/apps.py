@@ -12,12 +12,13 @@ class ResponseConfig(AppConfig):
         from assembly.models import AUDIT_LABELS
         from decisions import log_views
 
-        from . import actions, home, notices, streams
+        from . import actions, home, notices, personal_data, streams
 
         sections.register(order=5, build=home.section)
         assembly_streams.SNAPSHOT_PARTS.append(streams.alerts_snapshot)
         notifications.TIMER_JOBS.append(actions.timer)
         notices.register_kinds()
+        personal_data.register()
         log_views.CALENDAR_SOURCES.append(home.calendar_events)
         AUDIT_LABELS.update(
             {

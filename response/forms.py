@@ -122,10 +122,14 @@ class SettingsForm(forms.Form):
         help_text=_("Its leads may send call-outs, as verifiers can."),
     )
     answer_days = forms.IntegerField(
-        label=_("Keep call-out answers for (days)"),
+        label=_("Keep who took part for (days)"),
         min_value=1,
         max_value=ANSWER_DAYS_MAX,
-        help_text=_("Counted from the end of the call-out. Then who answered what is deleted."),
+        help_text=_(
+            "Counted from the end of a call-out, or from when a report is settled (decided, "
+            "and no longer shown). Then who answered, sent and ended the call-out, and who "
+            "filed, confirmed and decided the report, is deleted; what happened stays."
+        ),
     )
 
     def __init__(self, *args, groups, **kwargs):

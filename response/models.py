@@ -22,7 +22,9 @@ ANSWER_DAYS_MAX = 365
 
 class ResponseSettings(models.Model):
     """One row per assembly: who verifies reports, whose leads may send call-outs, and
-    how long call-out answers are kept. No row means the defaults (nobody verifies yet)."""
+    how long rapid response keeps who took part (`answer_days`: who answered, sent and
+    ended a call-out, after it ends; who filed, confirmed and decided a report, after it
+    is settled). No row means the defaults (nobody verifies yet)."""
 
     assembly = models.OneToOneField(
         Assembly, on_delete=models.CASCADE, related_name="response_settings"
@@ -44,7 +46,7 @@ class ResponseSettings(models.Model):
         verbose_name=_("rapid-response network (its leads may send call-outs)"),
     )
     answer_days = models.PositiveIntegerField(
-        _("keep call-out answers for (days after the call-out ends)"),
+        _("keep who took part for (days after a call-out ends or a report is settled)"),
         default=ANSWER_DAYS_DEFAULT,
     )
     updated_at = models.DateTimeField(default=timezone.now)
@@ -109,6 +111,9 @@ class Report(models.Model):
     debunked_at = models.DateTimeField(null=True, blank=True)
     # The live banner, rendered once per language when the report is published.
     banner = models.JSONField(default=dict, blank=True, editable=False)
+    # When who filed, confirmed and decided it was deleted (the retention period after
+    # it was settled; response/actions.py, purge_report_names).
+    names_purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("report")

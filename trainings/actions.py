@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from assembly import notifications
 from assembly.actions import audit, issue_invitation, require
 from assembly.errors import ActionError, NotAllowed
-from assembly.models import AuditEntry
+from assembly.models import AuditEntry, Invitation
 from assembly.roles import Perm, Role
 from assembly.text import clean_line, clean_text, render_markdown
 from groups import actions as group_actions
@@ -770,10 +770,19 @@ def purge_guests(now):
     if not gone:
         return 0
     with transaction.atomic():
+        forget_invitation_labels(Rsvp.objects.filter(pk__in=gone))
         Rsvp.objects.filter(pk__in=gone).update(
             name="", contact="", reach="", language="", mail_pending="", details_deleted_at=now
         )
     return len(gone)
+
+
+def forget_invitation_labels(rsvps):
+    """An invitation made from a sign-up is labelled with the person's name (`invite`):
+    when the sign-up's name is deleted, the label keeps only the training's title."""
+    made = rsvps.filter(invitation__isnull=False).values_list("invitation_id", "training__title")
+    for invitation_id, title in list(made):
+        Invitation.objects.filter(pk=invitation_id).update(label=title[:120])
 
 
 def timer(now):

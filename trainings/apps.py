@@ -11,11 +11,18 @@ class TrainingsConfig(AppConfig):
         from assembly.models import AUDIT_LABELS
         from decisions import log_views
 
-        from . import actions, home, notices, streams  # noqa: F401  (streams registers "training:")
+        from . import (  # noqa: F401  (streams registers "training:")
+            actions,
+            home,
+            notices,
+            personal_data,
+            streams,
+        )
 
         sections.register(order=40, build=home.section)
         notifications.TIMER_JOBS.append(actions.timer)
         notices.register_kinds()
+        personal_data.register()
         log_views.CALENDAR_SOURCES.append(home.calendar_events)
         AUDIT_LABELS.update(
             {

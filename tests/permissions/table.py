@@ -87,9 +87,19 @@ A = "/a/eastside"
 G = A + "/groups/rapid-response"
 
 
-def when():
-    """A time a month from now, as the forms take it."""
-    return (timezone.now() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+def when(hours=0):
+    """A time a month (and `hours`) from now, as the forms take it."""
+    return (timezone.now() + timedelta(days=30, hours=hours)).strftime("%Y-%m-%dT%H:%M")
+
+
+def just_now():
+    """Twenty minutes ago, in the server's time zone, as the report form takes it."""
+    return timezone.localtime(timezone.now() - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M")
+
+
+R = A + "/reports"
+C = A + "/callouts"
+T = A + "/trainings"
 
 
 CASES = [
@@ -596,13 +606,14 @@ CASES = [
         "notifications",
         lambda w: "/notifications/",
         login_first(200),
-        # Marks everything read: Ana, Marta and Rosa were told of the open votes; Teo
-        # opened them; the rest have no notifications here.
+        # Marks everything read: everyone in Eastside was told of the verified report
+        # (and all but Teo, who opened them, of the open votes); the rest have none here.
         {
             **login_first(Same(302)),
             "anonymous": Same(302),
             "member": 302,
             "lead": 302,
+            "facilitator": 302,
             "steward": 302,
         },
     ),  # fmt: skip
@@ -619,6 +630,238 @@ CASES = [
         login_first(200),
         {**login_first(302), "anonymous": Same(302)},
         data=lambda w: {"in_app-vote_opened": "on", "digest": "daily"},
+    ),  # fmt: skip
+    # -- rapid response (response/permissions.py) -------------------------------------
+    # Rapid Response verifies: Marta ("lead") verifies and sends call-outs. Stewards and
+    # facilitators hold no verifying power by their role, and see a report only once it
+    # is published, like every member.
+    Case("reports", lambda w: f"{R}/", MEMBERS, NO),
+    Case(
+        "report_new",
+        lambda w: f"{R}/new/",
+        MEMBERS,
+        inside(302),  # any member reports what they saw
+        data=lambda w: {"seen_at": just_now(), "place": "Birch St", "agents": "2"},
+    ),  # fmt: skip
+    Case("report_queue", lambda w: f"{R}/queue/", inside(403, lead=200), NO),
+    Case("report_queue_fragment", lambda w: f"{R}/queue/items/", inside(403, lead=200), NO),
+    # Waiting for verifiers: its reporter (Ana) and the verifiers; to anyone else it does
+    # not exist.
+    Case(
+        "report", lambda w: f"{R}/{w.report.pk}/", inside(200, 404, lead=200), NO, label="waiting"
+    ),  # fmt: skip
+    Case("report", lambda w: f"{R}/{w.verified.pk}/", MEMBERS, NO, label="verified"),
+    Case(
+        "report",
+        lambda w: f"{R}/{w.false_report.pk}/",
+        inside(404, lead=200),  # marked false, not published as debunked: verifiers only
+        NO,
+        label="false",
+    ),  # fmt: skip
+    Case(
+        "report_photo",
+        lambda w: f"{R}/{w.photo_report.pk}/photo/",
+        inside(404, lead=200),  # Mar's report, still waiting: verifiers only
+        NO,
+    ),  # fmt: skip
+    Case(
+        "report_confirm",
+        lambda w: f"{R}/{w.report.pk}/confirm/",
+        NO,
+        inside(403, 404, lead=302),  # Ana filed it: she sees it, but does not verify
+        data=lambda w: {"expires_in_hours": "12"},
+    ),  # fmt: skip
+    Case(
+        "report_mark",
+        lambda w: f"{R}/{w.report.pk}/mark/",
+        NO,
+        inside(403, 404, lead=302),
+        data=lambda w: {"status": "unconfirmed", "note": "Nobody else saw it."},
+    ),  # fmt: skip
+    Case(
+        "report_debunk",
+        lambda w: f"{R}/{w.false_report.pk}/debunk/",
+        NO,
+        inside(404, lead=302),
+        data=lambda w: {"text": "There was no raid at the depot.", "expires_in_hours": "48"},
+    ),  # fmt: skip
+    Case(
+        "report_expiry",
+        lambda w: f"{R}/{w.verified.pk}/expiry/",
+        NO,
+        inside(403, lead=302),  # every member sees it; verifiers say until when
+        data=lambda w: {"expires_in_hours": "24"},
+    ),  # fmt: skip
+    Case(
+        "report_withdraw",
+        lambda w: f"{R}/{w.report.pk}/withdraw/",
+        NO,
+        inside(302, 404, lead=403),  # only its reporter takes it back
+    ),  # fmt: skip
+    Case("callouts", lambda w: f"{C}/", MEMBERS, NO),
+    Case(
+        "callout_new",
+        lambda w: f"{C}/new/",
+        inside(403, lead=200),
+        inside(403, lead=302),
+        data=lambda w: {
+            "place": "Walnut & 5th",
+            "needs": ["witnesses", "drivers"],
+            "wanted": "8",
+            "groups": [w.group.pk],
+        },
+    ),  # fmt: skip
+    # Sent to Rapid Response: those it summons and those who send call-outs see it; to
+    # anyone else it does not exist.
+    Case("callout", lambda w: f"{C}/{w.callout.pk}/", inside(404, lead=200), NO),
+    Case(
+        "callout_answer",
+        lambda w: f"{C}/{w.callout.pk}/answer/",
+        NO,
+        inside(404, lead=302),
+        data=lambda w: {"answer": "on_way"},
+    ),  # fmt: skip
+    Case("callout_close", lambda w: f"{C}/{w.callout.pk}/close/", NO, inside(404, lead=302)),
+    Case(
+        "response_settings",
+        lambda w: f"{A}/rapid-response/settings/",
+        STEWARDS,
+        inside(403, 403, 302),
+        data=lambda w: {
+            "verifier_group": w.group.pk,
+            "network_group": w.group.pk,
+            "answer_days": "30",
+        },
+    ),  # fmt: skip
+    # -- trainings (trainings/permissions.py) ------------------------------------------
+    # "Know your rights" is Rapid Response's: Marta, who leads it and started it, the
+    # facilitators and the stewards organise it.
+    Case("trainings", lambda w: f"{T}/", MEMBERS, NO),
+    Case(
+        "training_new",
+        lambda w: f"{T}/new/",
+        inside(403, 200, lead=200),  # facilitators, stewards, and leads for their groups
+        inside(403, 302, lead=302),
+        data=lambda w: {
+            "group": w.group.pk,
+            "title": "Phone tree training",
+            "place": "Library",
+            "starts_at": when(),
+            "ends_at": when(2),
+            "capacity": "12",
+        },
+    ),  # fmt: skip
+    Case(
+        "training_settings",
+        lambda w: f"{T}/settings/",
+        STEWARDS,
+        inside(403, 403, 302),
+        data=lambda w: {"guest_days": "60"},
+    ),  # fmt: skip
+    Case("training", lambda w: f"{T}/{w.training.pk}/", MEMBERS, NO),
+    Case(
+        "training_edit",
+        lambda w: f"{T}/{w.training.pk}/edit/",
+        inside(403, 200, lead=200),
+        inside(403, 302, lead=302),
+        data=lambda w: {
+            "title": "Know your rights (moved)",
+            "place": "Library, room C",
+            "starts_at": when(),
+            "ends_at": when(2),
+            "capacity": "25",
+            "offered_groups": [w.group.pk],
+        },
+    ),  # fmt: skip
+    Case(
+        "training_rsvp",
+        lambda w: f"{T}/{w.training.pk}/rsvp/",
+        NO,
+        inside(Same(302), 302, lead=302),  # Ana has a place already
+        data=lambda w: {"operation": "sign_up"},
+    ),  # fmt: skip
+    Case(
+        "training_follow",
+        lambda w: f"{T}/{w.training.pk}/follow/",
+        NO,
+        inside(302, 404, lead=404),  # those who came (Ana): the others have no sign-up
+        data=lambda w: {"groups": [w.group.pk]},
+    ),  # fmt: skip
+    Case(
+        "training_public_link",
+        lambda w: f"{T}/{w.training.pk}/public-link/",
+        NO,
+        inside(403, 302, lead=302),
+        data=lambda w: {"enabled": "1"},
+    ),  # fmt: skip
+    Case(
+        "training_people",
+        lambda w: f"{T}/{w.training.pk}/people/",
+        inside(403, 200, lead=200),
+        inside(403, 302, lead=302),
+        data=lambda w: {"operation": "remove", "rsvp": w.guest.pk},
+    ),  # fmt: skip
+    Case(
+        "training_overflow",
+        lambda w: f"{T}/{w.training.pk}/overflow/",
+        NO,
+        inside(403, 302, lead=302),
+        data=lambda w: {
+            "place": "Library, room D",
+            "starts_at": when(),
+            "ends_at": when(2),
+            "capacity": "10",
+            "move": "0",
+        },
+    ),  # fmt: skip
+    Case(
+        "training_door",
+        lambda w: f"{T}/{w.training.pk}/door/",
+        inside(403, 200, lead=200),
+        inside(403, 302, lead=302),
+        data=lambda w: {"operation": "check_in", "rsvp": w.guest.pk},
+    ),  # fmt: skip
+    Case(
+        "training_follow_up",
+        lambda w: f"{T}/{w.training.pk}/follow-up/",
+        inside(403, 200, lead=200),
+        inside(403, 200, lead=200),  # invites Jo, who walked in: the link is shown once
+        data=lambda w: {"rsvp": w.walk_in.pk},
+    ),  # fmt: skip
+    # The public sign-up page needs no account: its link is meant to be shared.
+    Case(
+        "training_public",
+        lambda w: f"/t/{w.training.public_token}/",
+        everyone(200),
+        everyone(302),
+        data=lambda w: {"name": "Kim", "contact": "+1 555 0199"},
+        label="its link",
+    ),  # fmt: skip
+    Case(
+        "training_public",
+        lambda w: "/t/not-the-link-0000000/",
+        everyone(404),
+        everyone(404),
+        data=lambda w: {"name": "Kim", "contact": "+1 555 0199"},
+        label="a wrong link",
+    ),  # fmt: skip
+    # A ticket's link is the key to one's own sign-up; opened by an organiser, it checks
+    # the person in. Anyone else asking to check in is told no and nothing changes.
+    Case(
+        "ticket",
+        lambda w: f"/ticket/{w.guest.ticket}/",
+        everyone(200),
+        {**everyone(Same(302)), "facilitator": 302, "steward": 302, "lead": 302},
+        data=lambda w: {"operation": "check_in"},
+        label="Sam's",
+    ),  # fmt: skip
+    Case(
+        "ticket",
+        lambda w: f"/ticket/{w.guest.pk}-{'0' * 32}/",
+        everyone(404),
+        everyone(404),
+        data=lambda w: {"operation": "cancel"},
+        label="a forged one",
     ),  # fmt: skip
     # -- a person's own data (issue 11) ------------------------------------------------
     # Signed out, the login page comes first whatever the method.
@@ -732,8 +975,25 @@ STREAMS = [
         {**members_may(False, False, False), PROJECTOR: True},
         label="projector",
     ),  # fmt: skip
+    # The verifiers' queue: Marta verifies; stewards and facilitators do not by their role.
+    Stream(
+        "verify", lambda w: f"verify:{w.assembly.pk}", members_may(False, False, False, lead=True)
+    ),  # fmt: skip
+    # A call-out to Rapid Response: for those it summons and those who send call-outs.
+    Stream(
+        "callout", lambda w: f"callout:{w.callout.pk}", members_may(False, False, False, lead=True)
+    ),  # fmt: skip
+    # Who is on their way, by name: for its sender and those who send call-outs.
+    Stream(
+        "callout",
+        lambda w: f"callout:{w.callout.pk}:people",
+        members_may(False, False, False, lead=True),
+        label="people",
+    ),  # fmt: skip
+    Stream("training", lambda w: f"training:{w.training.pk}", ALL_MEMBERS),
 ]
 
 # Facets tried on every kind: any that someone may subscribe to must be in STREAMS.
 PROBE_FACETS = ["roster", "results", "projector", "en", "es", "de", "fr", "admin", "all",
-                "members", "votes", "names", "ballots", "secret", "private", "live"]  # fmt: skip
+                "members", "votes", "names", "ballots", "secret", "private", "live",
+                "people"]  # fmt: skip

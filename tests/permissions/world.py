@@ -8,14 +8,26 @@ meeting where Ana checked in, raised her hand and holds Luz's vote, with a floor
 open; a decision with a follow-up action for the group; Ana's calendar link and a
 notification; an invitation link; a join request; and a listed assembly (Westside)
 that signed-in people may ask to join.
+
+Rapid response: the stewards name Rapid Response both the group that verifies reports
+and the rapid-response network, so Marta ("lead") and Luz verify and Marta sends
+call-outs; stewards and facilitators hold no verifying power by their role. Ana's report
+waits for verifiers; Mar filed one with a photo that waits too, one that Marta and Luz
+verified, and one Marta marked false; Marta called Rapid Response out to a corner.
+
+Trainings: "Know your rights" starts in two hours (the door is open), a training of
+Rapid Response that Marta started, with a public sign-up page. Ana has a place and was
+checked in; Sam signed up on the public page (with a phone number); Jo walked in.
 """
 
 import hashlib
+import io
 import secrets
 from datetime import timedelta
 from types import SimpleNamespace
 
 from django.utils import timezone
+from PIL import Image
 
 from assembly import actions as assembly_actions
 from assembly.models import Assembly, JoinRequest, Notification
@@ -24,7 +36,9 @@ from decisions import record
 from decisions.models import CalendarFeed
 from groups import actions as group_actions
 from meetings import actions as meeting_actions
+from response import actions as response_actions
 from tests.conftest import join, make_assembly, make_user
+from trainings import actions as training_actions
 
 PEOPLE = ["anonymous", "nobody", "other", "suspended", "member", "lead", "facilitator", "steward"]
 PROJECTOR = "projector"  # not a person: whoever holds the meeting's projector address
@@ -117,4 +131,50 @@ def build(cast):
         assembly=cast.assembly, user=cast.nobody, display_name="Newcomer"
     )
     assert Assembly.objects.filter(visibility="listed").count() == 1
+
+    build_response(w)
+    build_trainings(w)
     return w
+
+
+def _photo():
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def _report(who, place, **extra):
+    return response_actions.file_report(
+        who, seen_at=timezone.now() - timedelta(minutes=20), place=place, agents=4, **extra
+    )
+
+
+def build_response(w):
+    response_actions.update_settings(
+        w.steward, verifier_group=w.group, network_group=w.group, answer_days=14
+    )
+    w.report = _report(w.member, "Elm St laundromat")
+    w.photo_report = _report(w.member3, "Pine Ave bus stop", photo=_photo())
+    w.verified = _report(w.member3, "5th & Main")
+    response_actions.confirm_report(w.lead, w.verified)
+    w.verified = response_actions.confirm_report(w.member2, w.verified)
+    assert w.verified.status == "verified"
+    w.false_report = _report(w.member3, "Oak St depot")
+    response_actions.mark_report(w.lead, w.false_report, status="false", note="Nobody was there.")
+    w.callout = response_actions.send_callout(
+        w.lead, place="Cedar & 3rd", needs=["witnesses"], wanted=5, groups=[w.group]
+    )
+
+
+def build_trainings(w):
+    now = timezone.now().replace(microsecond=0)
+    w.training = training_actions.create_training(
+        w.lead, title="Know your rights", place="Library, room B",
+        starts_at=now + timedelta(hours=2), ends_at=now + timedelta(hours=4), capacity=20,
+        group=w.group, public=True, offered_groups=[w.group],
+    )  # fmt: skip
+    w.rsvp = training_actions.sign_up(w.member, w.training)
+    training_actions.check_in(w.lead, w.rsvp)
+    w.guest = training_actions.public_sign_up(w.training, name="Sam", contact="+1 555 0100")
+    w.walk_in = training_actions.add_walk_in(w.lead, w.training, name="Jo")
+    w.training.refresh_from_db()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assembly import notifications
 from assembly.errors import ActionError, NotAllowed
-from assembly.models import Notification, NotificationPreference
+from assembly.models import Notification, NotificationPreference, PrivacySettings
 from response import actions
 from response.models import Confirmation, Report, ReportEvent
 from tests.conftest import client_for
@@ -244,7 +244,12 @@ def test_a_report_without_what_it_needs_is_refused(crew, change, message):
     assert not Report.objects.exists()
 
 
-def test_each_persons_notification_choices_are_honoured(crew, report, mailoutbox):
+@pytest.mark.parametrize("details", [False, True])
+def test_each_persons_notification_choices_are_honoured(crew, report, mailoutbox, details):
+    """Email names the report only where the assembly chose detailed email (its privacy
+    settings): by default a subject says only how many notifications wait, so a lock
+    screen or a mail provider learns nothing of a raid (assembly/notifications.py)."""
+    PrivacySettings.objects.create(assembly=crew.assembly, email_details=details)
     NotificationPreference.objects.create(
         user=crew.member2.user, kind="report_verified", in_app=False, email=False
     )
@@ -262,8 +267,14 @@ def test_each_persons_notification_choices_are_honoured(crew, report, mailoutbox
     notifications.send_pending()
     to = {m.to[0]: m for m in mail.outbox}
     assert "member2@example.org" not in to and "fac@example.org" not in to
-    assert "reporte verificado: 5th & Main" in to["steward@example.org"].subject
-    assert "verified report: 5th & Main" in to["member@example.org"].subject
+    if details:
+        assert "reporte verificado: 5th & Main" in to["steward@example.org"].subject
+        assert "verified report: 5th & Main" in to["member@example.org"].subject
+    else:
+        assert to["steward@example.org"].subject == "Asamblea: 1 notificación nueva"
+        assert to["member@example.org"].subject == "Asamblea: 1 new notification"
+        for sent in to.values():
+            assert "Main" not in sent.subject + sent.body and "Eastside" not in sent.subject
 
 
 def test_verified_reports_are_in_the_calendar_feed(crew):

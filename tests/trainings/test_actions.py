@@ -248,6 +248,7 @@ def test_guests_details_are_deleted_after_the_period_unless_they_join(crew, trai
     assembly_actions.accept_invitation(make_user("flor@example.net"), token=token,
                                        display_name="Flor")  # fmt: skip
     ticket = gus.ticket
+    actions.invite(crew.facilitator, gus)  # he never uses it
 
     def ended(days):
         Training.objects.filter(pk=training.pk).update(
@@ -262,6 +263,10 @@ def test_guests_details_are_deleted_after_the_period_unless_they_join(crew, trai
     call_command("send_notifications")
     gus.refresh_from_db()
     assert (gus.name, gus.contact, gus.reach) == ("", "", "") and gus.details_deleted_at
+    # The invitation was labelled with his name: it keeps only the training's title.
+    assert Invitation.objects.get(pk=gus.invitation_id).label == "Know your rights"
+    flor_invitation = Rsvp.objects.get(pk=flor.pk).invitation_id
+    assert Invitation.objects.get(pk=flor_invitation).label == "Know your rights: Flor"
     flor.refresh_from_db()
     assert flor.name == "Flor" and flor.joined_as is not None  # she became a member
     assert Rsvp.objects.get(member=member).details_deleted_at is None
