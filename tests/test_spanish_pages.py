@@ -68,7 +68,8 @@ WRITTEN = [
     "Elect a treasurer?", "General assembly", "Library", "Welcome", "Rapid response",
     "Adopt the agenda?", "We start a phone tree.", "Call the school", "Buddy system",
     "Nobody goes alone.", "About Eastside People's Assembly.", "Spring outreach",
-    "Asamblea",
+    "Asamblea", "Know your rights", "Library, room B", "Cedar & 3rd", "Nobody was there.",
+    "Elm St laundromat", "Pine Ave bus stop", "5th & Main", "Oak St depot",
 ]  # fmt: skip
 
 ATTRIBUTES = re.compile(r"""\b(?:aria-label|title|placeholder|alt)\s*=\s*"([^"]*)\"""")

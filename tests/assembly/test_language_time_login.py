@@ -277,7 +277,9 @@ def test_vote_and_proposal_lists_put_open_things_first_and_mark_ones_vote(cast):
     old = decision_actions.open_poll(cast.facilitator, question="Old vote", method="majority")
     decision_actions.close_poll(cast.facilitator, poll=old)
     voted = decision_actions.open_poll(cast.facilitator, question="Voted vote", method="majority")
-    decision_actions.cast_ballot(cast.member, poll=voted, choice="yes", idempotency_key="list-key-1234")
+    decision_actions.cast_ballot(
+        cast.member, poll=voted, choice="yes", idempotency_key="list-key-1234"
+    )
     decision_actions.open_poll(cast.facilitator, question="Pending vote", method="majority")
     # The closed one is the newest: by date alone it would come first.
     type(old).objects.filter(pk=old.pk).update(opened_at=timezone.now() + timedelta(minutes=5))
