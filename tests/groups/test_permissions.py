@@ -2,7 +2,8 @@
 table in tests/permissions/table.py asks every URL and stream as every person).
 
 Signed out: the login page first. Outside the assembly (no membership, another
-assembly, suspended): 404, nothing revealed. Inside it: 200, or 403 where the role does not allow it.
+assembly, suspended): 404, nothing revealed. Inside it: 200, or 403 where the role does
+not allow it.
 """
 
 import pytest
