@@ -3,8 +3,8 @@ group's lead.
 
 Signed out: the login page first. Outside the assembly: 404, nothing revealed. Inside:
 every member sees trainings and signs up; organisers (facilitators, stewards, whoever
-started it, the leads of its group) manage it; others get 403. The public page and the ticket need no account: their link
-is the key.
+started it, the leads of its group) manage it; others get 403. The public page and the
+ticket need no account: their link is the key.
 """
 
 import pytest
