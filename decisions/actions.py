@@ -637,7 +637,9 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of
         try:
             choice = tally.validate_ballot(poll.method, choice, **params)
         except tally.TallyError as exc:
-            raise ActionError(_ballot_error(poll, exc)) from exc
+            raise ActionError(
+                _("This ballot is not valid: %(why)s") % {"why": _ballot_error(poll, exc)}
+            ) from exc
         if isinstance(choice, (set, frozenset, tuple)):
             choice = sorted(choice) if isinstance(choice, (set, frozenset)) else list(choice)
         if poll.method == "consensus" and choice == "block" and not reason:
@@ -734,7 +736,7 @@ def enter_counts(actor, *, poll, counts, note="", idempotency_key=None):
 
 
 def _ballot_error(poll, exc):
-    """A refused ballot, said in the voter's language (the count speaks plain English)."""
+    """Why a ballot was refused, in the voter's language (the count speaks plain English)."""
     p = exc.params
     labels = dict(answers(poll))
     option = str(labels.get(p.get("option"), p.get("option", "")))
@@ -778,7 +780,7 @@ def _ballot_error(poll, exc):
         return _("The dots for “%(option)s” must be a whole number of at least 0.") % {
             "option": option
         }
-    return _("This ballot is not valid: %(why)s") % {"why": exc}
+    return str(exc)  # plain English: only a hand-made request gets here
 
 
 def answers(poll):
