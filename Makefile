@@ -24,13 +24,20 @@ $(STAMP_DEV): pyproject.toml | $(PY)
 # production process without SECRET_KEY refuses to start.
 DEV := DEBUG=$${DEBUG:-1}
 
+# `make run PORT=8001` serves on another port; `make run DEMO=0` starts without the demo
+# assemblies (then `manage.py create_assembly`, README "Starting a real assembly").
+PORT ?= 8000
+DEMO ?= 1
+# Links printed (invitations) and mailed name the address the server really answers on.
+SITE := SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
+
 run: $(STAMP_RUN)
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py compile_translations
 	$(DEV) $(PY) manage.py collectstatic --noinput --verbosity 0
-	$(DEV) $(PY) manage.py seed_demo
-	@echo "Asamblea is running at http://127.0.0.1:8000  (Ctrl-C to stop)"
-	$(DEV) ASAMBLEA_PYTHON=$(PY) bin/serve -b 127.0.0.1 -p 8000
+	@if [ "$(DEMO)" != 0 ]; then $(DEV) $(SITE) $(PY) manage.py seed_demo; fi
+	@echo "Asamblea is running at http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
+	$(DEV) $(SITE) ASAMBLEA_PYTHON=$(PY) bin/serve -b 127.0.0.1 -p $(PORT)
 
 test: $(STAMP_DEV)
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && [ ! -x /usr/bin/chromium ]; then \

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import idempotency, live, names, privacy, streams
+from . import idempotency, live, locale, names, privacy, streams
 from .errors import ActionError, NotAllowed
 from .models import Assembly, AuditEntry, Invitation, JoinRequest, Membership
 from .roles import ListVisibility, Perm, Role
@@ -99,12 +99,17 @@ def _stewards_left(assembly_id, without):
 # -- assemblies -------------------------------------------------------------------------
 
 
-def create_assembly(*, name, slug="", description="", language="en", steward_invite_days=7):
+def create_assembly(
+    *, name, slug="", description="", language="en", time_zone=None, steward_invite_days=7
+):
     """Start a new assembly with a one-time invitation for its first steward.
 
     Returns (assembly, token): the token is shown once and never stored in clear.
     """
     name = _clean_assembly_name(name)
+    time_zone = time_zone or locale.default_time_zone()
+    if not locale.is_time_zone(time_zone):
+        raise ActionError(_("Choose a time zone from the list."))
     slug = slugify(slug or name)[:60]
     if not slug:
         raise ActionError(_("Choose a short name made of letters and numbers."))
@@ -117,6 +122,7 @@ def create_assembly(*, name, slug="", description="", language="en", steward_inv
             description=description,
             description_html=render_markdown(description),
             language=language,
+            time_zone=time_zone,
         )
         token = Invitation.new_token()
         Invitation.objects.create(
@@ -141,8 +147,11 @@ def update_assembly(
     member_list_visibility,
     visibility,
     seconds_required=0,
+    time_zone=None,
 ):
     require(actor, Perm.EDIT_ASSEMBLY)
+    if time_zone is not None and not locale.is_time_zone(time_zone):
+        raise ActionError(_("Choose a time zone from the list."))
     name = _clean_assembly_name(name)
     if quorum_kind not in Assembly.QuorumKind.values:
         raise ActionError(_("Choose a quorum rule."))
@@ -169,6 +178,8 @@ def update_assembly(
             "visibility": visibility,
             "seconds_required": seconds_required,
         }
+        if time_zone is not None:
+            new["time_zone"] = time_zone
         for field, value in new.items():
             if getattr(assembly, field) != value:
                 changed.append(field)

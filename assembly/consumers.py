@@ -8,6 +8,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import trans_real
 
 from . import live
 from .cache import acall
@@ -287,6 +288,14 @@ def _language(scope, user):
     chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME, "")
     if chosen in dict(settings.LANGUAGES):
         return chosen
+    # The browser's language, as pages take it (assembly/locale.py).
+    for name, value in scope.get("headers") or []:
+        if name == b"accept-language":
+            for code, _quality in trans_real.parse_accept_lang_header(value.decode("latin-1")):
+                try:
+                    return translation.get_supported_language_variant(code)
+                except LookupError:
+                    continue
     return settings.LANGUAGE_CODE
 
 

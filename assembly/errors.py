@@ -22,3 +22,9 @@ class SecondFactorRequired(PermissionDenied):
     def __init__(self, membership):
         super().__init__("two-factor authentication required")
         self.membership = membership
+
+
+class LoginRequired(Exception):
+    """A page of an assembly asked for by someone signed out: the login page, then the
+    page (assembly.locale.LocaleMiddleware answers it). The same answer whether or not
+    the assembly exists, so nothing is revealed."""

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from . import parsing
+from . import locale, parsing
 from .models import Assembly
 from .roles import ListVisibility, Role
 
@@ -35,6 +35,14 @@ class AssemblySettingsForm(forms.Form):
         help_text=_("Markdown: **bold**, *italic*, lists, links."),
     )
     language = forms.ChoiceField(label=_("Default language"), choices=settings.LANGUAGES)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        help_text=_("Meeting and vote times are entered and shown in it."),
+        choices=lambda: (
+            [("", "—")] + [(name, name.replace("_", " ")) for name in locale.time_zone_names()]
+        ),
+        required=False,  # left empty: unchanged
+    )
     quorum_kind = forms.ChoiceField(label=_("Quorum rule"), choices=Assembly.QuorumKind.choices)
     quorum_value = forms.IntegerField(
         label=_("Quorum"),
@@ -53,6 +61,9 @@ class AssemblySettingsForm(forms.Form):
         initial=0,
         help_text=_("How many members must second (co-sign) a draft before it opens."),
     )
+
+    def clean_time_zone(self):
+        return self.cleaned_data.get("time_zone") or None
 
     def clean(self):
         data = super().clean()

@@ -1,20 +1,3 @@
-from django.utils import translation
-
-
-class UserLanguageMiddleware:
-    """A signed-in person's chosen language wins over the browser's and the cookie's."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.language:
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
-        return self.get_response(request)
-
-
 # Pages reached by a secret in their address (no login): never cached either.
 TOKEN_ROUTES = {"invitation", "invitation_continue", "meeting_projector", "calendar_feed"}
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import names, roles
+from .locale import default_time_zone, validate_time_zone
 
 
 class UserManager(BaseUserManager):
@@ -79,6 +80,11 @@ class Assembly(models.Model):
     description_html = models.TextField(editable=False, blank=True)
     language = models.CharField(
         _("default language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    # Times of the assembly's meetings and votes are entered and shown in it
+    # (assembly/locale.py); an IANA name, e.g. "America/Los_Angeles".
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=default_time_zone, validators=[validate_time_zone]
     )
     quorum_kind = models.CharField(
         _("quorum rule"), max_length=10, choices=QuorumKind.choices, default=QuorumKind.PERCENT

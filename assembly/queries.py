@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 
-from . import privacy, streams
-from .errors import SecondFactorRequired
+from . import locale, privacy, streams
+from .errors import LoginRequired, SecondFactorRequired
 from .models import Assembly, AuditEntry, Invitation, JoinRequest, Membership
 from .roles import Perm
 
@@ -14,13 +14,14 @@ from .roles import Perm
 def access_assembly(user, slug, permission=Perm.VIEW):
     """The person's active Membership in the assembly `slug`.
 
-    Not signed in, not a member, suspended or removed: 404 (a private assembly's
-    existence is not revealed). A steward or facilitator of an assembly that requires
+    Not signed in: LoginRequired (the login page, then back here; the same for an
+    assembly that does not exist). Not a member, suspended or removed: 404 (a private
+    assembly's existence is not revealed). A steward or facilitator of an assembly that requires
     two-factor authentication, without it: SecondFactorRequired (a page that says how to
     set it up). A member without `permission`: 403.
     """
     if not user.is_authenticated:
-        raise Http404
+        raise LoginRequired
     membership = (
         Membership.objects.select_related("assembly")
         .filter(user=user, assembly__slug=slug, status=Membership.Status.ACTIVE)
@@ -28,6 +29,7 @@ def access_assembly(user, slug, permission=Perm.VIEW):
     )
     if membership is None:
         raise Http404
+    locale.enter(membership.assembly)  # its time zone, and language as a last resort
     if privacy.needs_second_factor(membership):
         raise SecondFactorRequired(membership)
     if not membership.can(permission):
@@ -42,6 +44,7 @@ def access_listed_assembly(user, slug):
     assembly = Assembly.objects.filter(slug=slug, visibility=Assembly.Visibility.LISTED).first()
     if assembly is None:
         raise Http404
+    locale.enter(assembly)
     return assembly
 
 

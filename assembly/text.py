@@ -105,3 +105,27 @@ def _checked(text, *, field, maximum, required):
             _("%(field)s can be at most %(max)d characters.") % {"field": field, "max": maximum}
         )
     return text
+
+
+# -- words the server wrote into stored text -----------------------------------------------
+# Some text is written once and kept (a decision's "by vote" is part of the hash-chained
+# log; an agenda item "Report-back: Mutual Aid" was titled when it was added), in the
+# language of whoever caused it. Shown, it is said again in the reader's language: each
+# app registers the phrases it writes (their English msgids, and patterns with the
+# variable parts), and `reword` recognises them; anything else is shown as written.
+PHRASES = set()
+PATTERNS = []  # (compiled regex, fn(match) -> str in the active language)
+
+
+def reword(text):
+    if not text:
+        return text
+    from django.utils.translation import gettext
+
+    if text in PHRASES:
+        return gettext(text)
+    for pattern, say in PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            return say(match)
+    return text

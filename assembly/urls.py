@@ -5,6 +5,7 @@ from . import notification_views, privacy_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", privacy_views.privacy_page, name="privacy"),
+    path("me/", views.account, name="account"),
     path("me/data/", privacy_views.my_data, name="my_data"),
     path("me/data.json", privacy_views.my_data_json, name="my_data_json"),
     path("me/delete/", privacy_views.delete_account, name="delete_account"),

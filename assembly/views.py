@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import actions, parsing, queries, sections
+from . import actions, locale, parsing, queries, sections
 from .adapters import INVITATION_SESSION_KEY
 from .errors import ActionError, SecondFactorRequired
 from .forms import (
@@ -177,7 +177,7 @@ def invitation_continue(request):
 
 def _invitation_page(request, digest, found):
     """Sign up or log in, then choose a display name and join."""
-    _speak_the_assemblys_language(request, found.assembly)
+    locale.enter(found.assembly)
     if not request.user.is_authenticated:
         return render(request, "assembly/invitation.html", {"invitation": found})
     status = 200
@@ -205,18 +205,9 @@ def _invitation_page(request, digest, found):
     )
 
 
-def _speak_the_assemblys_language(request, assembly):
-    """Someone who has not chosen a language yet sees the assembly's default."""
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    if not chosen and not (request.user.is_authenticated and request.user.language):
-        translation.activate(assembly.language)
-        request.LANGUAGE_CODE = assembly.language
-
-
 @login_required
 def join_request(request, slug):
     assembly = queries.access_listed_assembly(request.user, slug)
-    _speak_the_assemblys_language(request, assembly)
     status = 200
     if request.method == "POST":
         form = JoinRequestForm(request.POST)
@@ -327,6 +318,18 @@ def my_membership(request, slug):
         request, "assembly/my_membership.html", {"me": me, "assembly": me.assembly, "form": form},
         status=status,
     )  # fmt: skip
+
+
+@login_required
+@require_GET
+def account(request):
+    """The person's own page: their names in each assembly, language, notifications,
+    sessions and data, each a link to where it is changed."""
+    return render(
+        request,
+        "assembly/account.html",
+        {"memberships": queries.my_memberships(request.user), "languages": settings.LANGUAGES},
+    )
 
 
 @require_GET

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from assembly import idempotency, live
 from assembly.actions import audit, require
@@ -321,7 +321,7 @@ def decide_amendment(actor, *, amendment, accept):
                 actor,
                 amendment,
                 Amendment.State.ACCEPTED,
-                _("amendment #%(n)d accepted by the author") % {"n": amendment.pk},
+                gettext_noop("amendment #%(n)d accepted by the author") % {"n": amendment.pk},
             )
         else:
             _apply_amendment(actor, amendment, Amendment.State.DECLINED, "")
@@ -637,7 +637,9 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of
         try:
             choice = tally.validate_ballot(poll.method, choice, **params)
         except tally.TallyError as exc:
-            raise ActionError(_("This ballot is not valid: %(why)s") % {"why": exc}) from exc
+            raise ActionError(
+                _("This ballot is not valid: %(why)s") % {"why": _ballot_error(poll, exc)}
+            ) from exc
         if isinstance(choice, (set, frozenset, tuple)):
             choice = sorted(choice) if isinstance(choice, (set, frozenset)) else list(choice)
         if poll.method == "consensus" and choice == "block" and not reason:
@@ -731,6 +733,54 @@ def enter_counts(actor, *, poll, counts, note="", idempotency_key=None):
 
     with transaction.atomic():
         return idempotency.once(actor, idempotency_key, "enter_counts", EnteredCount, create)
+
+
+def _ballot_error(poll, exc):
+    """Why a ballot was refused, in the voter's language (the count speaks plain English)."""
+    p = exc.params
+    labels = dict(answers(poll))
+    option = str(labels.get(p.get("option"), p.get("option", "")))
+    if exc.code == "too_many_dots":
+        return (
+            ngettext(
+                "You placed %(n)d dots, but you have only %(limit)d to place.",
+                "You placed %(n)d dots, but you have only %(limit)d to place.",
+                p["limit"],
+            )
+            % p
+        )
+    if exc.code == "too_few_choices":
+        return (
+            ngettext(
+                "Choose at least %(limit)d option (you chose %(n)d).",
+                "Choose at least %(limit)d options (you chose %(n)d).",
+                p["limit"],
+            )
+            % p
+        )
+    if exc.code == "too_many_choices":
+        return (
+            ngettext(
+                "Choose at most %(limit)d option (you chose %(n)d).",
+                "Choose at most %(limit)d options (you chose %(n)d).",
+                p["limit"],
+            )
+            % p
+        )
+    if exc.code == "ranked_twice":
+        return _("You ranked “%(option)s” more than once.") % {"option": option}
+    if exc.code == "no_preference":
+        return _("Rank at least one option.")
+    if exc.code == "score_range":
+        return _("The score for “%(option)s” must be a whole number from 0 to %(limit)d.") % {
+            "option": option,
+            "limit": p["limit"],
+        }
+    if exc.code == "dots_negative":
+        return _("The dots for “%(option)s” must be a whole number of at least 0.") % {
+            "option": option
+        }
+    return str(exc)  # plain English: only a hand-made request gets here
 
 
 def answers(poll):
@@ -857,7 +907,7 @@ def _after_close(actor, poll):
     if poll.amendment_id:
         amendment = Amendment.objects.select_for_update().get(pk=poll.amendment_id)
         state = Amendment.State.ADOPTED if passed else Amendment.State.REJECTED
-        note = _("amendment #%(n)d adopted by vote") % {"n": amendment.pk}
+        note = gettext_noop("amendment #%(n)d adopted by vote") % {"n": amendment.pk}
         _apply_amendment(actor or poll.opened_by, amendment, state, note)
         return
     if poll.proposal_id is None:

@@ -35,3 +35,27 @@ class DecisionsConfig(AppConfig):
         personal_data.register()
         notify.register_kinds()
         notifications.TIMER_JOBS.append(notify.timer)
+        _reworded_phrases()
+
+
+def _reworded_phrases():
+    """What decisions write into kept text, said again in the reader's language."""
+    import re
+
+    from django.utils.translation import gettext
+
+    from assembly import text
+
+    text.PHRASES.update(["by vote", "Yes", "No", "Abstain", "Agree", "Stand aside", "Block"])
+    text.PATTERNS.extend(
+        [
+            (
+                re.compile(r"amendment #(\d+) accepted by the author"),
+                lambda m: gettext("amendment #%(n)d accepted by the author") % {"n": int(m[1])},
+            ),
+            (
+                re.compile(r"amendment #(\d+) adopted by vote"),
+                lambda m: gettext("amendment #%(n)d adopted by vote") % {"n": int(m[1])},
+            ),
+        ]
+    )

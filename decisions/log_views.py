@@ -15,11 +15,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assembly import csvsafe, parsing
+from assembly import csvsafe, locale, parsing
 from assembly.errors import ActionError, NotAllowed
 from assembly.queries import access_assembly, pickable_members, picked_member
 from assembly.roles import Perm
@@ -314,43 +314,57 @@ def calendar_feed(request, token):
         raise Http404
     feed = (
         CalendarFeed.objects.filter(token_digest=_digest(token))
-        .select_related("member__assembly")
+        .select_related("member__assembly", "member__user")
         .first()
     )
     if feed is None or not feed.member.is_active:
         raise Http404
     assembly = feed.member.assembly
+    # A calendar app does not log in: the member's own language, else as any page.
+    locale.enter(assembly)
+    if feed.member.user is not None and feed.member.user.language:
+        translation.activate(feed.member.user.language)
+    # Times in the assembly's own zone (TZID, with its VTIMEZONE), as its pages show them.
+    zone = locale.zone_of(assembly)
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Asamblea//decisions//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", assembly.name)
+    cal.add("x-wr-timezone", str(zone))
     host = request.get_host().split(":")[0]
+
+    def add(uid, start, end, summary, *, location="", url="", stamp=None):
+        event = icalendar.Event()
+        event.add("uid", f"{uid}@{host}")
+        event.add("summary", summary)
+        event.add("dtstart", start.astimezone(zone))
+        if end is not None and end > start:  # an event never ends before it starts
+            event.add("dtend", end.astimezone(zone))
+        if location:
+            event.add("location", location)
+        if url:
+            event.add("url", url)
+        event.add("dtstamp", stamp or timezone.now())
+        cal.add_component(event)
+
     polls = Poll.objects.filter(assembly=assembly, closes_at__isnull=False).order_by("-closes_at")
     for poll in polls[:200]:
         try:
             ends = poll.closes_at + timedelta(minutes=15)
         except OverflowError:  # stored before dates were bounded (assembly/parsing.py)
             continue
-        event = icalendar.Event()
-        event.add("uid", f"poll-{poll.pk}@{host}")
-        event.add("summary", _("Vote closes: %(question)s") % {"question": poll.question})
-        event.add("dtstart", poll.closes_at)
-        event.add("dtend", ends)
-        event.add("dtstamp", poll.opened_at)
-        event.add("url", request.build_absolute_uri(reverse("poll", args=[assembly.slug, poll.pk])))
-        cal.add_component(event)
+        add(
+            f"poll-{poll.pk}",
+            poll.closes_at,
+            ends,
+            _("Vote closes: %(question)s") % {"question": poll.question},
+            url=request.build_absolute_uri(reverse("poll", args=[assembly.slug, poll.pk])),
+            stamp=poll.opened_at,
+        )
     for source in CALENDAR_SOURCES:
         for uid, start, end, title, location in source(assembly):
-            event = icalendar.Event()
-            event.add("uid", f"{uid}@{host}")
-            event.add("summary", title)
-            event.add("dtstart", start)
-            if end:
-                event.add("dtend", end)
-            if location:
-                event.add("location", location)
-            event.add("dtstamp", timezone.now())
-            cal.add_component(event)
+            add(uid, start, end, title, location=location)
+    cal.add_missing_timezones()
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -6,7 +6,7 @@ open" reads "a vote has closed".
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,9 +32,9 @@ def _poll_id(notification):
 def _mark_closed_polls(items):
     """Which of these notifications' votes have closed, in one query."""
     ids = {_poll_id(n) for n in items} - {None}
-    closed = set(
-        Poll.objects.filter(pk__in=ids).exclude(state=Poll.State.OPEN).values_list("pk", flat=True)
-    )
+    # Closed, or past its closing time (a timer or the next page view closes it soon).
+    ended = ~Q(state=Poll.State.OPEN) | Q(closes_at__lte=timezone.now())
+    closed = set(Poll.objects.filter(ended, pk__in=ids).values_list("pk", flat=True))
     for n in items:
         n.poll_closed = _poll_id(n) in closed
 

@@ -1,11 +1,11 @@
 """Reads for proposal and poll pages. `access_*` fetch and authorise in one step."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, When
 from django.http import Http404
 
 from assembly.queries import access_assembly
 
-from .models import Amendment, Comment, Poll, Proposal, ProposalVersion
+from .models import Amendment, Comment, Participation, Poll, Proposal, ProposalVersion
 
 COMMENTS_PER_PAGE = 50
 
@@ -58,16 +58,28 @@ def access_comment(proposal, pk):
     return comment
 
 
-def proposals(assembly, state=None):
+def proposals(assembly, state=None, *, me=None):
+    """The assembly's proposals; given the reader (`me`), those still in progress first,
+    each marked `i_voted` when the reader voted in its open vote."""
     qs = Proposal.objects.filter(assembly=assembly).select_related("author")
     if state == "open":
         qs = qs.filter(state__in=Proposal.OPEN_STATES)
     elif state:
         qs = qs.filter(state=state)
-    return qs.annotate(
+    qs = qs.annotate(
         second_count=Count("seconds", distinct=True),
         comment_count=Count("comments", distinct=True),
     )
+    if me is None:
+        return qs
+    return qs.annotate(
+        closed_rank=Case(When(state__in=Proposal.OPEN_STATES, then=0), default=1),
+        i_voted=Exists(
+            Participation.objects.filter(
+                poll__proposal=OuterRef("pk"), poll__state=Poll.State.OPEN, member=me
+            )
+        ),
+    ).order_by("closed_rank", "-updated_at", "-pk")
 
 
 def proposal_page(proposal):
@@ -112,12 +124,20 @@ def open_polls(assembly):
     return Poll.objects.filter(assembly=assembly, state=Poll.State.OPEN).select_related("proposal")
 
 
-def polls(assembly):
-    return (
+def polls(assembly, *, me=None):
+    """The assembly's votes; given the reader (`me`), open ones first, each marked
+    `i_voted` when the reader has voted in it."""
+    qs = (
         Poll.objects.filter(assembly=assembly)
         .select_related("proposal")
         .annotate(voters=Count("participations"))
     )
+    if me is None:
+        return qs
+    return qs.annotate(
+        closed_rank=Case(When(state=Poll.State.OPEN, then=0), default=1),
+        i_voted=Exists(Participation.objects.filter(poll=OuterRef("pk"), member=me)),
+    ).order_by("closed_rank", "-opened_at", "-pk")
 
 
 def home_counts(assembly):

@@ -11,6 +11,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from assembly import idempotency, live
 from assembly.actions import require
@@ -68,7 +69,7 @@ def record_from_poll(actor, *, poll, proposal):
         title=proposal.title,
         text=proposal.body,
         text_html=proposal.body_html,
-        how_reached=str(_("by vote")),
+        how_reached=gettext_noop("by vote"),  # said in the reader's language (reword)
         method=poll.method,
         result=result,
         entered_counts=(result.get("details") or {}).get("entered") or {},

@@ -80,7 +80,13 @@ SCALE = 100_000
 
 
 class TallyError(ValueError):
-    """A ballot or a counting parameter is invalid. The message is plain English."""
+    """A ballot or a counting parameter is invalid. The message is plain English; `code`
+    and `params`, where given, let a caller say it in the voter's language."""
+
+    def __init__(self, message, code=None, **params):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 # --------------------------------------------------------------------------------------------
@@ -330,9 +336,15 @@ def _check_params(
 
 def _check_choices(n: int, p: _Params, what: str) -> None:
     if p.min_choices is not None and n < p.min_choices:
-        raise TallyError(f"{what} has {n} choices; at least {p.min_choices} are required.")
+        raise TallyError(
+            f"{what} has {n} choices; at least {p.min_choices} are required.",
+            "too_few_choices", n=n, limit=p.min_choices,
+        )  # fmt: skip
     if p.max_choices is not None and n > p.max_choices:
-        raise TallyError(f"{what} has {n} choices; at most {p.max_choices} are allowed.")
+        raise TallyError(
+            f"{what} has {n} choices; at most {p.max_choices} are allowed.",
+            "too_many_choices", n=n, limit=p.max_choices,
+        )  # fmt: skip
 
 
 def _unknown(option) -> TallyError:
@@ -382,7 +394,7 @@ def _normalise(ballot, p: _Params):
             raise TallyError("A ranked ballot must be a list of option ids in order of preference.")
         prefs = tuple(ballot)
         if not prefs:
-            raise TallyError("A ranked ballot needs at least one preference.")
+            raise TallyError("A ranked ballot needs at least one preference.", "no_preference")
         for o in prefs:
             if not isinstance(o, str) or o not in p.option_set:
                 raise _unknown(o)
@@ -390,7 +402,9 @@ def _normalise(ballot, p: _Params):
             seen = set()
             for o in prefs:
                 if o in seen:
-                    raise TallyError(f"A ranked ballot lists {o!r} more than once.")
+                    raise TallyError(
+                        f"A ranked ballot lists {o!r} more than once.", "ranked_twice", option=o
+                    )
                 seen.add(o)
         _check_choices(len(prefs), p, "A ranked ballot")
         return prefs
@@ -403,16 +417,21 @@ def _normalise(ballot, p: _Params):
             if m == "score" and (not _is_int(v) or not 0 <= v <= p.score_max):
                 raise TallyError(
                     f"The score for {o!r} must be a whole number from 0 to {p.score_max}, "
-                    f"not {v!r}."
-                )
+                    f"not {v!r}.",
+                    "score_range", option=o, limit=p.score_max,
+                )  # fmt: skip
             if m == "dots" and (not _is_int(v) or v < 0):
-                raise TallyError(f"The dots for {o!r} must be a whole number of at least 0.")
+                raise TallyError(
+                    f"The dots for {o!r} must be a whole number of at least 0.",
+                    "dots_negative", option=o,
+                )  # fmt: skip
         if m == "dots":
             spent = sum(ballot.values())
             if spent > p.dots:
                 raise TallyError(
-                    f"A dots ballot places {spent} dots; at most {p.dots} are allowed."
-                )
+                    f"A dots ballot places {spent} dots; at most {p.dots} are allowed.",
+                    "too_many_dots", n=spent, limit=p.dots,
+                )  # fmt: skip
             return {o: ballot[o] for o in p.options if ballot.get(o)}
         return {o: ballot[o] for o in p.options if o in ballot}
     raise TallyError(f"Unknown voting method {m!r}.")  # pragma: no cover

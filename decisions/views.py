@@ -49,7 +49,7 @@ def proposal_list(request, slug):
     state = request.GET.get("state", "open")
     if state not in ["open", "all", *Proposal.State.values]:
         state = "open"
-    items = queries.proposals(me.assembly, None if state == "all" else state)
+    items = queries.proposals(me.assembly, None if state == "all" else state, me=me)
     return render(
         request,
         "decisions/proposal_list.html",
@@ -306,7 +306,7 @@ def poll_list(request, slug):
     return render(
         request,
         "decisions/poll_list.html",
-        {"me": me, "assembly": me.assembly, "polls": queries.polls(me.assembly)},
+        {"me": me, "assembly": me.assembly, "polls": queries.polls(me.assembly, me=me)},
     )
 
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from assembly import idempotency, live
 from assembly.actions import audit, clean_name, require
@@ -240,7 +241,7 @@ def add_item(
     if not title and proposal is not None:
         title = proposal.title
     if not title and group is not None:
-        title = _("Report-back: %(group)s") % {"group": group.name}
+        title = gettext_noop("Report-back: %(group)s") % {"group": group.name}  # reworded
     title = _text(title, field=_("The title"), maximum=TITLE_MAX)
     _check_times(planned_minutes, speaker_seconds)
 

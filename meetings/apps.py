@@ -12,6 +12,7 @@ class MeetingsConfig(AppConfig):
         from . import setup
 
         setup.connect()  # the meeting stream, home section, decisions' guards, privacy
+        _reworded_phrases()
         AUDIT_LABELS.update(
             {
                 "meeting.settings_changed": _("changed how meetings run"),
@@ -28,3 +29,19 @@ class MeetingsConfig(AppConfig):
                 "meeting.proxy_revoked": _("took back the vote they had given for a meeting"),
             }
         )
+
+
+def _reworded_phrases():
+    """An agenda item titled for a group's report-back, in the reader's language."""
+    import re
+
+    from django.utils.translation import gettext
+
+    from assembly import text
+
+    text.PATTERNS.append(
+        (
+            re.compile(r"Report-back: (.+)", re.DOTALL),
+            lambda m: gettext("Report-back: %(group)s") % {"group": m[1]},
+        )
+    )

@@ -64,11 +64,14 @@ def calendar_events(assembly):
     meetings = Meeting.objects.filter(assembly=assembly).order_by("-starts_at")[:200]
     events = []
     for m in meetings:
+        # Held: when it really ran (it may have started early and ended before its
+        # planned start); planned: two hours from its start.
+        start = m.started_at or m.starts_at
         try:
-            end = m.ended_at or m.starts_at + timedelta(hours=2)
+            end = m.ended_at or start + timedelta(hours=2)
         except (
             OverflowError
         ):  # a start at the very end of year 9999, from before dates were bounded
             continue
-        events.append((f"meeting-{m.pk}", m.starts_at, end, m.title, m.place or m.call_link))
+        events.append((f"meeting-{m.pk}", start, end, m.title, m.place or m.call_link))
     return events

@@ -16,9 +16,10 @@ import time
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from assembly import live
+from assembly.locale import zone_of
 from assembly.models import Membership
 
 FRAGMENTS = {
@@ -60,7 +61,8 @@ def meeting_events(meeting_id, only=None):
         facet = stream.rsplit(":", 1)[1]
         projector = facet == PROJECTOR
         language = meeting.assembly.language if projector else facet
-        with translation.override(language):
+        # Rendered once for every screen, in or out of a request: the assembly's zone.
+        with translation.override(language), timezone.override(zone_of(meeting.assembly)):
             swap = render_fragments(state, projector=projector)
         data = {
             "seq": seq,

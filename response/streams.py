@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html_join
 
 from assembly import live
+from assembly.locale import zone_of
 from assembly.models import Membership
 
 from .models import Callout, CalloutAnswer, Report, ReportEvent
@@ -53,7 +54,8 @@ def render_everywhere(template, context):
 
 def report_banner(report):
     url = reverse("report", args=[report.assembly.slug, report.pk])
-    return render_everywhere("response/_alert.html", {"report": report, "url": url})
+    with timezone.override(zone_of(report.assembly)):  # "Mon 18:00" as the assembly reads it
+        return render_everywhere("response/_alert.html", {"report": report, "url": url})
 
 
 def alert(report):

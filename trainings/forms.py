@@ -14,7 +14,18 @@ def _datetime(label):
     )
 
 
-class TrainingForm(forms.Form):
+class _EndsAfterStart:
+    """The end comes after the start, said at the field (the action checks it again)."""
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("A training ends after it starts."))
+        return data
+
+
+class TrainingForm(_EndsAfterStart, forms.Form):
     title = forms.CharField(
         label=_("Title"), max_length=140, help_text=_("“Know your rights”, “Rapid response 101”.")
     )
@@ -78,7 +89,7 @@ class NewTrainingForm(TrainingForm):
         self.fields["group"].required = not assembly_allowed
 
 
-class OverflowForm(forms.Form):
+class OverflowForm(_EndsAfterStart, forms.Form):
     place = forms.CharField(label=_("Place"), max_length=200)
     starts_at = _datetime(_("Starts"))
     ends_at = _datetime(_("Ends"))

@@ -52,7 +52,7 @@ def public_training(token):
     """The training whose public sign-up page this is."""
     if not isinstance(token, str) or not 10 <= len(token) <= 40:
         raise Http404
-    training = Training.objects.filter(public_token=token).first()
+    training = Training.objects.filter(public_token=token).select_related("assembly").first()
     if training is None:
         raise Http404
     return training

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from assembly import locale
 from assembly.errors import ActionError, NotAllowed
 from assembly.qr import qr_svg
 from assembly.queries import access_assembly
@@ -404,6 +405,7 @@ def training_public(request, token):
     if not ratelimit.allow(request, "training-page", page=token[:40], **PAGE_LIMITS):
         return _too_many(request)
     found = queries.public_training(token)
+    locale.enter(found.assembly, language=False)  # its times in its assembly's zone
     form = PublicSignUpForm()
     status = 200
     if request.method == "POST":
@@ -435,6 +437,7 @@ def ticket(request, ticket):
         return _too_many(request)
     rsvp = queries.ticket_rsvp(ticket)
     found = rsvp.training
+    locale.enter(found.assembly, language=False)
     me = None
     if request.user.is_authenticated:
         me = found.assembly.memberships.filter(user=request.user, status="active").first()

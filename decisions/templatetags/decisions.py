@@ -2,6 +2,8 @@ import json
 
 from django import template
 
+from assembly.text import reword
+
 register = template.Library()
 
 
@@ -14,7 +16,7 @@ def get(mapping, key):
 @register.filter
 def label(labels, key):
     """The label of an option or answer key (the key itself if unknown)."""
-    return labels.get(key, key) if isinstance(labels, dict) else key
+    return reword(str(labels.get(key, key))) if isinstance(labels, dict) else key
 
 
 @register.filter
@@ -30,10 +32,10 @@ def jsonish(value):
 @register.filter
 def ballot_text(choice, labels):
     if isinstance(choice, dict):
-        return ", ".join(f"{labels.get(k, k)}: {v}" for k, v in choice.items())
+        return ", ".join(f"{reword(str(labels.get(k, k)))}: {v}" for k, v in choice.items())
     if isinstance(choice, list):
-        return " > ".join(str(labels.get(k, k)) for k in choice)
-    return str(labels.get(str(choice), choice))
+        return " > ".join(reword(str(labels.get(k, k))) for k in choice)
+    return reword(str(labels.get(str(choice), choice)))
 
 
 @register.filter
@@ -42,7 +44,7 @@ def answer(key, options=None):
     from decisions.actions import DEFAULT_ANSWERS
 
     if isinstance(options, dict) and key in options:
-        return options[key]
+        return reword(options[key])  # "Yes" kept in a decision's record reads "Sí"
     for pairs in DEFAULT_ANSWERS.values():
         for value, text in pairs:
             if value == key:
@@ -66,3 +68,12 @@ def threshold_text(result):
 
     shown = view(result)
     return shown["rule"] if shown and shown.get("kind") == "majority" else ""
+@register.filter
+def method_label(key):
+    """A voting method's name in the reader's language ("majority" reads "Mayoría ...")."""
+    from decisions.models import Poll
+
+    try:
+        return Poll.Method(key).label
+    except ValueError:
+        return key

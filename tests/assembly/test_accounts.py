@@ -34,8 +34,8 @@ def test_invited_person_signs_up_verifies_email_and_joins(client, cast):
     )
     assert response.status_code == 302
     user = User.objects.get(email__iexact="nueva@example.org")
-    # Not logged in until the email address is verified.
-    assert client.get("/a/eastside/").status_code == 404
+    # Not logged in until the email address is verified: the login page first.
+    assert client.get("/a/eastside/").status_code == 302
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+", mail.outbox[0].body)
     assert link, mail.outbox[0].body

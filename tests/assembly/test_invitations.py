@@ -135,13 +135,17 @@ def test_create_assembly_command_prints_a_working_steward_link(db, capsys):
 
 
 def test_an_invitation_opens_in_the_assemblys_language(cast):
+    """...unless the browser asks for a language the site has (issue 12: the browser's
+    language wins over the assembly's default), or the person chose one."""
     cast.assembly.language = "es"
     cast.assembly.save()
     _inv, token = actions.create_invitation(cast.steward)
     from django.test import Client
 
-    page = Client().get(f"/i/{token}/", HTTP_ACCEPT_LANGUAGE="en")
+    page = Client().get(f"/i/{token}/")
     assert 'lang="es"' in page.content.decode()
+    page = Client().get(f"/i/{token}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert 'lang="en"' in page.content.decode()
     chosen = Client()
     chosen.cookies["django_language"] = "en"
     assert 'lang="en"' in chosen.get(f"/i/{token}/").content.decode()

@@ -2,8 +2,9 @@
 which asks every URL as every kind of person): the member list under each visibility
 setting, names shown only to those allowed, and no managing across assemblies.
 
-A private assembly answers 404 to anyone who is not an active member (it does not
-reveal that it exists); a member whose role lacks the permission gets 403.
+A private assembly answers 404 to anyone signed in who is not an active member (it does
+not reveal that it exists), and the login page to someone signed out (the same for an
+assembly that does not exist); a member whose role lacks the permission gets 403.
 """
 
 import pytest
@@ -15,7 +16,7 @@ STEWARDS = {"member": 403, "facilitator": 403, "steward": 200}
 
 
 def expected(table, who):
-    return table.get(who, 404)
+    return table.get(who, 302 if who == "anonymous" else 404)
 
 
 @pytest.mark.parametrize("who", ROLES)

@@ -11,10 +11,11 @@ must get. A POST answered 2xx/3xx must change the database; `Same(302)` says "30
 nothing changes" (a refusal with a message, or pressing twice). A refused request
 (4xx) never changes anything.
 
-The rules behind the numbers (DESIGN.md, "Permissions"): outside an assembly
-(signed out, no membership, another assembly's member, suspended) a page of it is 404,
-so a private assembly's existence is not revealed; inside, a role without the right
-gets 403; a method a view does not take is 405 for everyone.
+The rules behind the numbers (DESIGN.md, "Permissions"): signed out, a page of an
+assembly sends to the login page (and back after it), the same for an assembly that
+does not exist; signed in but outside it (no membership, another assembly's member,
+suspended) it is 404, so a private assembly's existence is not revealed; inside, a role
+without the right gets 403; a method a view does not take is 405 for everyone.
 """
 
 from dataclasses import dataclass, field
@@ -41,12 +42,14 @@ def everyone(status):
 
 
 def inside(member, facilitator=None, steward=None, *, lead=None, outside=404):
-    """Statuses for a page of the assembly: `outside` for those outside it, then by role.
-    A lead is a plain member of the assembly unless `lead` says otherwise."""
+    """Statuses for a page of the assembly: the login page for the signed-out (nothing
+    changes), `outside` for those signed in outside it, then by role. A lead is a plain
+    member of the assembly unless `lead` says otherwise."""
     facilitator = member if facilitator is None else facilitator
     steward = facilitator if steward is None else steward
     return {
         **dict.fromkeys(OUTSIDERS, outside),
+        "anonymous": Same(302),
         "member": member,
         "lead": member if lead is None else lead,
         "facilitator": facilitator,
@@ -876,6 +879,7 @@ CASES = [
     ),  # fmt: skip
     # -- a person's own data (issue 11) ------------------------------------------------
     # Signed out, the login page comes first whatever the method.
+    Case("account", lambda w: "/me/", login_first(200), {**NO, "anonymous": Same(302)}),
     Case("my_data", lambda w: "/me/data/", login_first(200), {**NO, "anonymous": Same(302)}),
     Case(
         "my_data_json", lambda w: "/me/data.json", login_first(200), {**NO, "anonymous": Same(302)}

@@ -1,10 +1,10 @@
 """Every trainings view and socket stream, walked for the whole cast plus a working
 group's lead.
 
-Outside the assembly: 404, nothing revealed. Inside: every member sees trainings and
-signs up; organisers (facilitators, stewards, whoever started it, the leads of its group)
-manage it; others get 403. The public page and the ticket need no account: their link
-is the key.
+Signed out: the login page first. Outside the assembly: 404, nothing revealed. Inside:
+every member sees trainings and signs up; organisers (facilitators, stewards, whoever
+started it, the leads of its group) manage it; others get 403. The public page and the
+ticket need no account: their link is the key.
 """
 
 import pytest
@@ -77,7 +77,9 @@ GET_VIEWS = {
 
 
 def expected(table, who):
-    return table.get(who, 404)
+    """Unless the table says otherwise: signed out, the login page first (issue 12);
+    signed in outside the assembly, 404."""
+    return table.get(who, 302 if who == "anonymous" else 404)
 
 
 @pytest.mark.parametrize("who", TRAINING_ROLES)
@@ -260,7 +262,8 @@ def test_trainings_admin_is_for_superusers_only(crew, things):
 def test_only_a_member_who_came_follows_up_on_the_training_page(crew, things):
     url = T + "{door}/follow/".format(**things)
     data = {"groups": [str(crew.group.pk)]}
-    for who in ["anonymous", "nobody", "other", "suspended", "member", "steward"]:
+    assert client_for(crew, "anonymous").post(url, data).status_code == 302
+    for who in ["nobody", "other", "suspended", "member", "steward"]:
         assert client_for(crew, who).post(url, data).status_code == 404, who
     door = Training.objects.get(pk=things["door"])
     rsvp = actions.add_walk_in(crew.facilitator, door, member=crew.member2)

@@ -13,6 +13,11 @@ class Command(BaseCommand):
         parser.add_argument("name", help="The assembly's name, e.g. 'Eastside People's Assembly'")
         parser.add_argument("--slug", default="", help="Short name used in its address")
         parser.add_argument("--language", default="en", choices=[c for c, _ in settings.LANGUAGES])
+        parser.add_argument(
+            "--time-zone",
+            default=None,
+            help="Its time zone, e.g. America/Los_Angeles (default: the TIME_ZONE setting)",
+        )
         parser.add_argument("--days", type=int, default=7, help="Days the link stays valid")
 
     def handle(self, *args, **options):
@@ -21,6 +26,7 @@ class Command(BaseCommand):
                 name=options["name"],
                 slug=options["slug"],
                 language=options["language"],
+                time_zone=options["time_zone"],
                 steward_invite_days=options["days"],
             )
         except ActionError as exc:
