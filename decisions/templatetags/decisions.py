@@ -68,6 +68,8 @@ def threshold_text(result):
 
     shown = view(result)
     return shown["rule"] if shown and shown.get("kind") == "majority" else ""
+
+
 @register.filter
 def method_label(key):
     """A voting method's name in the reader's language ("majority" reads "Mayoría ...")."""
