@@ -45,10 +45,11 @@ def test_download_log_out_everywhere_and_delete(cast, server, browser, tmp_path)
     expect(phone.locator("ul.sessions")).to_contain_text("phone")
     phone.click("button:text-is('Log out everywhere')")
     expect(phone).to_have_url(f"{server.url}/accounts/login/")
-    # The other device's open page was cut off at once, and its next load is refused.
+    # The other device's open page was cut off at once, and its next load asks it to log in.
     expect(laptop.locator("#live-status")).to_contain_text("no longer have access")
     laptop.goto(f"{server.url}/a/eastside/")
-    expect(laptop.locator("h1")).to_have_text("Not found")
+    expect(laptop).to_have_url(f"{server.url}/accounts/login/?next=/a/eastside/")
+    expect(laptop.locator("h1")).to_have_text("Log in")
 
     # Log in again and delete the account.
     page = log_in(browser, server, "member@example.org", PASSWORD)

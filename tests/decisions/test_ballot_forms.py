@@ -102,7 +102,7 @@ def test_an_empty_ballot_where_a_choice_is_required_is_refused_not_asked(cast):
     assert response.status_code == 400
     page = response.content.decode()
     assert "Vote for none?" not in page and 'name="confirm_empty"' not in page
-    assert "at least 1 are required" in page
+    assert "Choose at least 1 option (you chose 0)." in page
     assert not poll.ballots.exists()
 
 

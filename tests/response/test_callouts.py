@@ -140,7 +140,9 @@ def test_the_call_out_page_is_small_and_needs_no_javascript(crew, callout):
     html = page.content.decode()
     assert len(page.content) < 8000
     assert "vendor/htmx" not in html and "decisions.js" not in html and "<img" not in html
-    assert html.count("<script") == 2  # the live socket and the banners, both deferred
+    # The live socket, the banners and the question before an act that cannot be undone,
+    # all deferred.
+    assert html.count("<script") == 3
     # The answer is a plain form.
     assert f'action="/a/eastside/callouts/{callout.pk}/answer/"' in html
     response = client.post(f"/a/eastside/callouts/{callout.pk}/answer/", {"answer": "on_way"})
