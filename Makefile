@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
+# The suite runs in this many processes (pytest-xdist).
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint format bench messages check-deploy clean
 
@@ -45,7 +47,7 @@ test: $(STAMP_DEV)
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends chromium chromium-driver gettext >/dev/null; fi
 	$(DEV) $(PY) manage.py compile_translations
-	$(PY) -m pytest -n $${TEST_WORKERS:-2} $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP_DEV)
 	$(VENV)/bin/ruff check .
