@@ -57,7 +57,7 @@ def test_one_vote_reads_right_in_spanish(cast, one_ballot):
         for wrong in WRONG_NUMBER:
             assert wrong not in text, (where, wrong)
     _english, text = english_in(console, written)  # the facilitator's: only these lines
-    assert "Votaron: 1 de 2 con derecho a voto" in text
+    assert "1 votó de 2 con derecho a voto Cerrar" in text  # the number first: it fits
     for wrong in WRONG_NUMBER:
         assert wrong not in text, ("console", wrong)
     # The console's close confirmation and its list of the meeting's votes.
