@@ -2,6 +2,7 @@
 
 import secrets
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -335,13 +336,22 @@ def poll_new(request, slug):
     else:
         question = ""
     method = chosen_method(source.get("method"))
+    initial = {"question": question, "method": method, "results_visibility": "live"}
     if request.method == "GET" and source.get("question"):
-        question = source["question"][:300]  # kept across the choice of method
-    form = PollForm(
-        request.POST or None,
-        initial={"question": question, "method": method, "results_visibility": "live"},
-    )
-    if request.method == "POST" and form.is_valid():
+        initial["question"] = source["question"][:300]  # kept across the choice of method
+    choosing = request.method == "POST" and request.POST.get("step") == "method"
+    if choosing:
+        # "Choose" without JavaScript: the form again with the new method's fields and
+        # everything already typed in it; nothing is opened.
+        method = chosen_method(request.POST.get("choose_method"), method)
+        for name, field in PollForm.base_fields.items():
+            if isinstance(field, forms.BooleanField):  # an unticked box is not sent
+                initial[name] = name in request.POST
+            elif name in request.POST:
+                initial[name] = request.POST[name]
+        initial["method"] = method
+    form = PollForm(None if choosing else request.POST or None, initial=initial)
+    if request.method == "POST" and not choosing and form.is_valid():
         try:
             poll = actions.open_poll(
                 me, proposal=proposal, amendment=amendment, **form.as_action_kwargs(),
@@ -352,7 +362,7 @@ def poll_new(request, slug):
         else:
             messages.success(request, _("The vote is open."))
             return redirect("poll", slug=slug, pk=poll.pk)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not choosing else 200
     return render(
         request,
         "decisions/poll_form.html",

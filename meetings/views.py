@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assembly import parsing
 from assembly.confirm import confirm_page, confirmed
 from assembly.errors import ActionError
+from assembly.locale import zone_of
 from assembly.qr import qr_svg
 from assembly.queries import access_assembly, pickable_members, picked_member
 from assembly.roles import Perm
@@ -737,9 +739,9 @@ def projector(request, pk, token):
     check_in_url = request.build_absolute_uri(
         reverse("meeting_check_in", args=[meeting.assembly.slug, meeting.pk])
     )
-    from django.utils import translation
-
-    with translation.override(meeting.assembly.language):
+    # No login, so no access_assembly: the assembly's language and time zone, explicitly.
+    language, zone = meeting.assembly.language, zone_of(meeting.assembly)
+    with translation.override(language), timezone.override(zone):
         html = render_to_string(
             "meetings/projector.html",
             {

@@ -64,7 +64,7 @@
     if (!list) {
       list = document.createElement("ul");
       list.className = "messages";
-      list.setAttribute("role", "status");
+      list.setAttribute("aria-live", "polite"); // a live list, still a list (not role=status)
       var main = document.getElementById("main");
       if (main && main.parentNode) main.parentNode.insertBefore(list, main);
     }

@@ -92,6 +92,12 @@
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) {
         if (html === null) return;
+        // Asked before the dialog opened (or the typing began): swapping now would take
+        // the form away from under it (a detached form does not send). Later instead.
+        if (typingIn(panel) || document.querySelector("dialog.confirm-dialog[open]")) {
+          again = true;
+          return;
+        }
         panel.innerHTML = html;
         document.dispatchEvent(new CustomEvent("console:swapped"));
       })

@@ -1,12 +1,13 @@
-// Vote forms ask for the method first. Without JavaScript, the method is a small GET
-// form whose "Choose" reloads the vote form with only that method's fields. Here the
+// Vote forms ask for the method first. Without JavaScript, "Choose" reloads the vote form
+// with only that method's fields (a small GET form, or a button of the vote form itself
+// that posts what was typed so far, see _method_step.html). Here the
 // select switches the fields in place: the fields carry data-methods (the methods they
 // serve) and the vote form a hidden `method` input (data-method-value).
 (function () {
   "use strict";
   function apply(step) {
     var target = document.getElementById(step.dataset.methodFor);
-    var select = step.querySelector('select[name="method"]');
+    var select = step.querySelector("select");
     if (!target || !select) return;
     var method = select.value;
     var input = target.querySelector("[data-method-value]");
@@ -16,12 +17,17 @@
     });
   }
   function setUp(root) {
-    root.querySelectorAll("form.method-step[data-method-for]").forEach(function (step) {
+    root.querySelectorAll(".method-step[data-method-for]").forEach(function (step) {
       if (step.dataset.ready) return;
       step.dataset.ready = "1";
       var choose = step.querySelector(".method-choose");
-      if (choose) choose.hidden = true;
-      var select = step.querySelector('select[name="method"]');
+      if (choose) {
+        choose.hidden = true;
+        // A "Choose" that belongs to the vote form would be its default button: Enter
+        // in a field would choose again instead of sending. Here the select does it.
+        choose.removeAttribute("form");
+      }
+      var select = step.querySelector("select");
       if (select) select.addEventListener("change", function () { apply(step); });
       step.addEventListener("submit", function (event) { event.preventDefault(); apply(step); });
       apply(step);

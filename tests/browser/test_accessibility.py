@@ -18,11 +18,11 @@ in base.html, and lowering --muted in asamblea.css to #8a8590, each fail here.
 
 import hashlib
 import re
-from pathlib import Path
 
 import pytest
 
 from decisions import actions as decision_actions
+from tests.browser.axe import AXE, SETTLE, VENDOR, axe_violations
 from tests.browser.conftest import ACTION_MS, NAVIGATION_MS
 from tests.conftest import PASSWORD
 from tests.permissions import world as world_module
@@ -30,9 +30,6 @@ from tests.permissions.table import CASES
 
 pytestmark = pytest.mark.browser
 
-VENDOR = Path(__file__).parent / "vendor"
-AXE = VENDOR / "axe.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SIZES = [(1280, 800), (320, 640)]
 ROLES = ["anonymous", "member", "lead", "facilitator", "steward"]
 SIGNED_IN = ROLES[1:]
@@ -138,43 +135,6 @@ def pages(w):
     return found
 
 
-RUN_AXE = """async (tags) => {
-  const results = await axe.run(document, {
-    runOnly: {type: "tag", values: tags},
-    resultTypes: ["violations"],
-  });
-  return results.violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help,
-    targets: v.nodes.map(n => n.target.join(" ")),
-    why: [...v.nodes[0].any, ...v.nodes[0].all, ...v.nodes[0].none].map(c => c.message)[0] || "",
-  }));
-}"""
-
-
-# A live page is checked as it stands once its socket has delivered what the page shows
-# live (the snapshots of its streams, e.g. the alerts banner): the server answers a ping
-# only after the subscriptions the page sent before it.
-SETTLE = """async () => {
-  const body = document.body;
-  if (!body.dataset.liveUrl) return "settled";
-  const deadline = Date.now() + 30000;
-  while (body.dataset.live !== "open" || !window.asambleaLive) {
-    if (Date.now() > deadline) return "its live socket never opened";
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-  return await new Promise(resolve => {
-    const timer = setTimeout(() => resolve("no answer on its live socket"), 30000);
-    document.addEventListener("live:event", function pong(event) {
-      if (event.detail.type !== "pong") return;
-      clearTimeout(timer);
-      document.removeEventListener("live:event", pong);
-      resolve("settled");
-    });
-    window.asambleaLive.send({type: "ping"});
-  });
-}"""
-
-
 def context_for(browser, server, role):
     context = browser.new_context(viewport={"width": SIZES[0][0], "height": SIZES[0][1]})
     context.set_default_timeout(ACTION_MS)
@@ -191,10 +151,6 @@ def context_for(browser, server, role):
         page.click("form button[type=submit] >> nth=-1")
         page.wait_for_url(f"{server.url}/")
     return page
-
-
-def axe_violations(page):
-    return page.evaluate(RUN_AXE, TAGS)
 
 
 @pytest.fixture

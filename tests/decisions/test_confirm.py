@@ -2,6 +2,8 @@
 first post shows what will happen and changes nothing; the confirmed post acts. And the
 form that opens a vote asks for the method first (issue 12)."""
 
+import re
+
 from decisions.models import Poll, Proposal
 from tests.conftest import client_for
 from tests.decisions.conftest import open_vote
@@ -55,3 +57,30 @@ def test_the_poll_form_asks_for_the_method_first(cast):
     assert response.status_code == 302
     poll = Poll.objects.get(question="Paint the office?")
     assert poll.method == "consensus" and poll.max_blocks == 1
+
+
+def test_choosing_the_method_without_javascript_keeps_what_was_typed(cast):
+    """ "Choose" is a button of the vote form (not a GET form of its own): what was typed
+    before choosing comes back with the new method's fields, and no vote is opened."""
+    client = client_for(cast, "facilitator")
+    page = client.get("/a/eastside/polls/new/").content.decode()
+    assert 'name="choose_method" form="poll-form"' in page
+    assert 'form="poll-form" name="step" value="method" formnovalidate' in page
+    response = client.post("/a/eastside/polls/new/", {
+        "question": "Which evening for the phone tree?", "method": "majority",
+        "choose_method": "irv", "step": "method", "options": "Monday\r\nFriday",
+        "threshold": "two_thirds", "secret": "on", "results_visibility": "after_close",
+        "idempotency_key": "k" * 16,
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert not Poll.objects.exists()
+    page = response.content.decode()
+    assert '<input type="hidden" name="method" value="irv" data-method-value>' in page
+    assert 'value="Which evening for the phone tree?"' in page
+    assert ">\nMonday\r\nFriday</textarea>" in page
+    assert re.search(r'<input type="checkbox" name="secret"[^>]*checked', page)
+    assert re.search(r'<option value="after_close" selected>', page)
+    assert re.search(r'<input type="checkbox" name="allow_change"(?![^>]*checked)', page)
+    options = page[page.rindex('<div class="field', 0, page.index('id="id_options"')) :]
+    assert options.startswith('<div class="field" data-methods="')
+    assert not options.split(">", 1)[0].endswith("hidden")
