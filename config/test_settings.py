@@ -9,6 +9,20 @@ import os
 os.environ.setdefault("ASAMBLEA_INSECURE_HTTP", "1")
 # Tests run with DEBUG off, as production does, so they need a key of their own.
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "t" * 40)
+# With the suite in several processes (pytest-xdist) on one Redis, each process gets a
+# Redis database and prefixes of its own: a test's cache.clear() (FLUSHDB) must not wipe
+# another process's rate-limit counters, nor its broadcasts reach another's sockets.
+# Servers the tests start inherit the environment as set here, once.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker and os.environ.get("REDIS_URL") and os.environ.get("ASAMBLEA_TEST_WORKER") != _worker:
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(os.environ["REDIS_URL"])
+    _db = 1 + int(_worker.removeprefix("gw") or 0)
+    os.environ["REDIS_URL"] = urlunsplit(_url._replace(path=f"/{_db}"))
+    for _name in ("CACHE_PREFIX", "CHANNELS_PREFIX"):
+        os.environ[_name] = f"{os.environ.get(_name, 'asamblea')}-{_worker}"
+    os.environ["ASAMBLEA_TEST_WORKER"] = _worker
 # Uploads (report photos) go to a folder of the run's own, never the checkout's media/;
 # server processes the tests start inherit it, so they serve what the tests wrote.
 if not os.environ.get("MEDIA_ROOT"):
