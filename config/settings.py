@@ -121,6 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test run, so that two runs on one machine never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {})
+    # Django's SQLite backend, with one process's writers queueing in Python rather than
+    # in SQLite's sleeping busy handler (assembly/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "assembly.sqlite"
     # Keep each thread's SQLite connection: opening one (and setting WAL) for every
     # socket message was the largest cost of a crowd joining (see BENCHMARKS.md).
     if "DB_CONN_MAX_AGE" not in os.environ:
