@@ -39,6 +39,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.close()
             return
         await self.accept()
+        # Broadcasts come straight to `live_event`, not through this socket's queue.
+        attach = getattr(self.channel_layer, "attach", None)
+        if attach is not None:
+            attach(self.channel_name, ("live.event",), self.live_event)
         if signed_in:
             await self.channel_layer.group_add(live.user_group(self.user.pk), self.channel_name)
 
@@ -54,6 +58,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def disconnect(self, code):
+        detach = getattr(self.channel_layer, "detach", None)
+        if detach is not None:
+            detach(self.channel_name)
         for stream in list(self.grants):
             await self._drop(stream)
         if self.counted:
@@ -200,7 +207,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         re-checked on the socket's heartbeat."""
         stream = event["stream"]
         if stream in self.grants:
-            live.stream_changed(stream)
+            live.stream_changed(stream, event)
             await self.send(text_data=event["text"])
 
     async def live_resync(self, event):

@@ -6,6 +6,12 @@ queue put per socket, nothing more.
   socket (channels' in-memory layer deep-copies it for every socket and sweeps every
   channel and group on each receive). Messages are never changed after sending: every
   handler in assembly/consumers.py only reads them.
+- Broadcasts skip the queues altogether for a channel `attach`ed for their type (the live
+  sockets, for `live.event`): one task per broadcast awaits each socket's handler in turn.
+  A queued message costs each socket a wake-up, a task and channels' `asyncio.wait`, which
+  at 2,000 sockets was most of the server's time per broadcast (BENCHMARKS.md). The
+  group send returns when every socket of this process has been handed the message, so
+  its caller knows what the broadcast cost.
 - `RedisLayer` (scale-out, several workers): the same local layer in each worker, plus
   Redis pub/sub between workers. A group send is delivered locally at once and published
   once to Redis; every other worker with members in that group receives it once and fans
@@ -28,11 +34,17 @@ import msgpack
 
 log = logging.getLogger(__name__)
 
+# A broadcast lets the rest of the server run after handing itself to this many sockets.
+FAN_OUT_SLICE = 250
+
 
 class _LoopState:
     def __init__(self):
         self.channels = {}  # channel name -> asyncio.Queue
         self.groups = {}  # group name -> set of channel names
+        self.sinks = {}  # channel name -> (message types, async handler): see `attach`
+        self.fanning = set()  # broadcasts from other workers being handed out here
+        self.fan_out_turn = asyncio.Lock()
         self.listening = False
 
 
@@ -94,8 +106,19 @@ class LocalLayer:
             self._forget(state, channel)
             raise
 
+    def attach(self, channel, types, handler):
+        """Group messages of `types` for `channel` go to `await handler(message)`, from one
+        task per broadcast, instead of its queue. The handler must not block: a socket's
+        handler that waits holds up the sockets after it in that broadcast. An exception is
+        logged and the broadcast goes on to the next socket."""
+        self._state(listening=True).sinks[channel] = (frozenset(types), handler)
+
+    def detach(self, channel):
+        self._state().sinks.pop(channel, None)
+
     def _forget(self, state, channel):
         state.channels.pop(channel, None)
+        state.sinks.pop(channel, None)
         for group in [g for g, members in state.groups.items() if channel in members]:
             self._discard(state, group, channel)
 
@@ -128,14 +151,40 @@ class LocalLayer:
         """This process has no member of `group` left."""
 
     async def group_send(self, group, message):
-        self._deliver(self._state(), group, message)
+        state = self._state()
+        await self._fan_out(state, self._deliver(state, group, message), message)
         await self._publish(group, message)
 
     def _deliver(self, state, group, message):
+        """Queue `message` for the members of `group` in this process; return the handlers
+        of those attached for its type, for `_fan_out`."""
+        handlers = []
+        kind = message.get("type")
+        sinks = state.sinks
         for channel in state.groups.get(group, ()):
+            sink = sinks.get(channel)
+            if sink is not None and kind in sink[0]:
+                handlers.append(sink[1])
+                continue
             queue = state.channels.get(channel)
             if queue is not None:
                 queue.put_nowait(message)
+        return handlers
+
+    async def _fan_out(self, state, handlers, message):
+        """Each handler in turn. Broadcasts are handed out one at a time (so every socket
+        gets them in the order they were sent), yielding to the rest of the server every
+        FAN_OUT_SLICE sockets (so a page or a ballot never waits for a whole crowd)."""
+        if not handlers:
+            return
+        async with state.fan_out_turn:
+            for i, handler in enumerate(handlers, start=1):
+                try:
+                    await handler(message)
+                except Exception:
+                    log.warning("live: a socket failed to take a broadcast", exc_info=True)
+                if i % FAN_OUT_SLICE == 0:
+                    await asyncio.sleep(0)
 
     async def _publish(self, group, message):
         """Tell the other processes (the Redis layer does)."""
@@ -196,6 +245,15 @@ class RedisLayer(LocalLayer):
             self._down_until = time.monotonic() + 1.0
             log.warning("live: Redis did not take a publish; other workers miss it")
             return False
+
+    async def group_send(self, group, message):
+        """Hand the message to Redis first (the other workers fan it out meanwhile), then
+        to this worker's sockets; a Redis that hangs delays neither."""
+        state = self._state()
+        publishing = asyncio.get_running_loop().create_task(self._publish(group, message))
+        await asyncio.sleep(0)  # the publish is written to Redis's socket before the fan-out
+        await self._fan_out(state, self._deliver(state, group, message), message)
+        await publishing
 
     async def _publish(self, group, message):
         payload = msgpack.packb({"o": self.process, "g": group, "m": message})
@@ -291,7 +349,13 @@ class RedisLayer(LocalLayer):
         if envelope.get("o") == self.process:
             return  # ours: delivered locally when it was sent
         if "g" in envelope:
-            self._deliver(state, envelope["g"], envelope["m"])
+            handlers = self._deliver(state, envelope["g"], envelope["m"])
+            if handlers:
+                task = asyncio.get_running_loop().create_task(
+                    self._fan_out(state, handlers, envelope["m"])
+                )
+                state.fanning.add(task)
+                task.add_done_callback(state.fanning.discard)
         elif "c" in envelope:
             queue = state.channels.get(envelope["c"])
             if queue is not None:

@@ -101,6 +101,7 @@ class _SnapshotCache:
         self.building = {}  # stream -> (task, generation)
         self.generation = {}  # stream -> int, bumped by every change
         self.watchers = {}  # stream -> sockets of this process subscribed
+        self.last_event = None  # the broadcast last counted by stream_changed
 
 
 _snapshot_caches = {}
@@ -116,9 +117,14 @@ def _snapshot_cache():
     return cache
 
 
-def stream_changed(stream):
-    """An event for `stream` reached this process: its cached snapshot is stale."""
+def stream_changed(stream, event=None):
+    """An event for `stream` reached this process: its cached snapshot is stale. Each
+    socket that forwards a broadcast says so; the first one for that `event` counts."""
     cache = _snapshot_cache()
+    if event is not None:
+        if cache.last_event is event:
+            return
+        cache.last_event = event
     cache.generation[stream] = cache.generation.get(stream, 0) + 1
     cache.entries.pop(stream, None)
 
@@ -288,30 +294,43 @@ class Coalescer:
     waiting); changes that come faster are gathered into one flush `delay` after the last
     one (a crowd voting). The pending mark is cleared before the flush reads the state, so
     a change that lands during a flush schedules another: the last broadcast is exact.
+
+    The window widens with what a flush costs: `spend` times its last duration (building
+    and handing it to every socket here), up to `longest`. A crowd big enough that each
+    broadcast takes a while then gets fewer, so the server keeps time for ballots and
+    pages instead of falling behind on broadcasts nobody can read that fast.
     """
 
-    def __init__(self, delay):
+    def __init__(self, delay, spend=4.0, longest=1.0):
         self.delay = delay
+        self.spend = spend
+        self.longest = longest
         self._pending = set()
         self._tasks = set()
         self._last = {}  # key -> loop time of its last flush
+        self._cost = {}  # key -> seconds its last flush took
+
+    def window(self, key):
+        return min(self.longest, max(self.delay, self.spend * self._cost.get(key, 0.0)))
 
     def request(self, key, flush):
         if key in self._pending:
             return
         self._pending.add(key)
         loop = asyncio.get_running_loop()
-        wait = max(0.0, self._last.get(key, -1e9) + self.delay - loop.time())
+        wait = max(0.0, self._last.get(key, -1e9) + self.window(key) - loop.time())
 
         async def run():
             if wait:
                 await asyncio.sleep(wait)
             self._pending.discard(key)
-            self._last[key] = loop.time()
+            started = self._last[key] = loop.time()
             try:
                 await flush(key)
             except Exception:
                 log.warning("live: flush of %s failed", key, exc_info=True)
+            finally:
+                self._cost[key] = loop.time() - started
 
         task = asyncio.get_running_loop().create_task(run())
         self._tasks.add(task)

@@ -42,3 +42,30 @@ async def test_a_burst_is_one_flush_per_window_ending_exact():
     assert seen[-1][1] == 40  # the last flush has the last change
     assert all(b - a >= 0.24 for a, b in zip(times, times[1:], strict=False))
     assert len(seen) <= 1 + 0.8 / 0.25 + 1
+
+
+async def test_a_costly_flush_widens_its_window_up_to_the_longest():
+    """A flush that takes 0.1 s (a broadcast to a big crowd) is followed by a window of
+    `spend` x 0.1 s, not the base delay; a cheap one keeps the base delay; no window
+    is longer than `longest`. With a fixed window, the second gap here was 0.25 s."""
+    coalescer = Coalescer(delay=0.05, spend=4.0, longest=0.3)
+    loop = asyncio.get_running_loop()
+    starts = []
+    cost = {"s": 0.1}
+
+    async def flush(key):
+        starts.append(loop.time())
+        await asyncio.sleep(cost["s"])
+
+    coalescer.request("k", flush)  # at once; takes 0.1 s
+    await asyncio.sleep(0.15)
+    coalescer.request("k", flush)  # 4 x 0.1 s after the first began, capped at 0.3 s
+    await asyncio.sleep(0.6)
+    assert len(starts) == 2
+    assert 0.29 <= starts[1] - starts[0] < 0.4
+    assert coalescer.window("k") == 0.3
+
+    cost["s"] = 0.0
+    coalescer.request("k", flush)
+    await asyncio.sleep(0.5)
+    assert len(starts) == 3 and coalescer.window("k") == 0.05
