@@ -1,0 +1,51 @@
+"""Start daphne (bin/serve runs `python -m assembly.serve ...` with daphne's own options),
+with one change to how Twisted writes to a socket.
+
+Twisted queues every write and asks the event loop to say when the socket can take it:
+two `epoll_ctl` calls and two event-loop callbacks per write, before and after the one
+`send()` that does the work. For a broadcast to 2,000 sockets that was a quarter of the
+server's time (BENCHMARKS.md, "The live meeting"). Here a write to a socket with nothing
+already queued is sent at once, as asyncio's own transports do; whatever the socket does
+not take (a slow phone, a full buffer), and every write after it until the queue drains,
+goes Twisted's usual way, so the bytes keep their order (and a registered producer is
+paused when that queue is full, as before: a write sent whole leaves the queue empty).
+"""
+
+from twisted.internet import tcp
+
+_queued_write = tcp.Connection.write
+
+
+def write(self, data):
+    if (
+        data
+        and type(data) is bytes
+        and not self.TLS
+        and self.connected
+        and not self.disconnecting
+        and not self._writeDisconnected
+        and not self._tempDataLen
+        and self.offset == len(self.dataBuffer)
+    ):
+        sent = self.writeSomeData(data)
+        if isinstance(sent, int) and sent >= 0:
+            if sent == len(data):
+                return
+            data = data[sent:]
+        # A lost connection: queued, the event loop finds it as Twisted always does.
+    _queued_write(self, data)
+
+
+def install():
+    tcp.Connection.write = write
+
+
+def main():
+    install()
+    from daphne.cli import CommandLineInterface
+
+    CommandLineInterface.entrypoint()
+
+
+if __name__ == "__main__":
+    main()

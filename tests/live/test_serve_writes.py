@@ -1,0 +1,88 @@
+"""bin/serve's socket writes (assembly/serve.py): Twisted's own TCP connection, on a real
+socket pair, with the write-through installed. A write with nothing queued goes out at
+once without asking the event loop to watch the socket; what the socket cannot take is
+queued, and every later write waits behind it, so the bytes arrive whole and in order; a
+write to a connection the peer has closed raises nothing.
+
+How checked: with the queue check removed (`not self._tempDataLen`), the later small write
+overtook the queued rest of the large one and the order test failed."""
+
+import socket
+
+import pytest
+from twisted.internet import tcp
+
+from assembly import serve
+
+
+class Reactor:
+    """What a connection asks of its reactor, recorded."""
+
+    def __init__(self):
+        self.writers = set()
+        self.asked = 0
+
+    def addWriter(self, writer):  # noqa: N802 (Twisted's name)
+        self.asked += 1
+        self.writers.add(writer)
+
+    def removeWriter(self, writer):  # noqa: N802
+        self.writers.discard(writer)
+
+    def addReader(self, reader):  # noqa: N802
+        pass
+
+    def removeReader(self, reader):  # noqa: N802
+        pass
+
+
+@pytest.fixture
+def pair(monkeypatch):
+    monkeypatch.setattr(tcp.Connection, "write", serve.write)
+    ours, theirs = socket.socketpair()
+    reactor = Reactor()
+    connection = tcp.Connection(ours, protocol=None, reactor=reactor)
+    connection.connected = 1
+    yield connection, theirs, reactor
+    ours.close()
+    theirs.close()
+
+
+def _read(sock, n):
+    sock.settimeout(5)
+    got = b""
+    while len(got) < n:
+        got += sock.recv(n - len(got))
+    return got
+
+
+def test_a_write_with_nothing_queued_is_sent_at_once(pair):
+    connection, theirs, reactor = pair
+    connection.write(b"hello")
+    assert _read(theirs, 5) == b"hello"
+    assert reactor.asked == 0 and not reactor.writers
+
+
+def test_what_the_socket_cannot_take_is_queued_and_keeps_its_order(pair):
+    connection, theirs, reactor = pair
+    big = bytes(range(256)) * (16 * 1024)  # 4 MiB: more than a socket buffer takes
+    connection.write(big)
+    assert connection in reactor.writers  # the rest waits for the event loop
+    connection.write(b"after")
+    assert connection._tempDataLen > 0  # queued behind, not sent ahead
+    got = b""
+    theirs.settimeout(5)
+    while len(got) < len(big) + 5:
+        if connection in reactor.writers:
+            connection.doWrite()
+        got += theirs.recv(1 << 20)
+    assert got == big + b"after"
+    assert not reactor.writers
+
+
+def test_a_write_after_the_peer_left_raises_nothing(pair):
+    connection, theirs, reactor = pair
+    theirs.close()
+    connection.write(b"x" * 10)
+    connection.write(b"y" * 100_000)  # the loss shows on a send: left to the event loop
+    assert connection in reactor.writers
