@@ -40,11 +40,36 @@ def install():
     tcp.Connection.write = write
 
 
+# Connections waiting to be accepted. daphne's -b/-p listen with Twisted's default of 50:
+# a crowd arriving while the server is busy (a hall opening the meeting page at once)
+# overflowed it and had its handshakes refused and retried.
+BACKLOG = 1024
+
+
+def listen_args(argv):
+    """daphne's arguments with `-b HOST -p PORT` as the same endpoint plus a backlog."""
+    args, host, port = [], None, None
+    items = iter(argv)
+    for arg in items:
+        if arg in ("-b", "--bind"):
+            host = next(items, None)
+        elif arg in ("-p", "--port"):
+            port = next(items, None)
+        else:
+            args.append(arg)
+    if host is None or port is None:
+        return list(argv)
+    interface = host.strip("[]").replace(":", r"\:")
+    return ["-e", f"tcp:port={int(port)}:interface={interface}:backlog={BACKLOG}", *args]
+
+
 def main():
+    import sys
+
     install()
     from daphne.cli import CommandLineInterface
 
-    CommandLineInterface.entrypoint()
+    CommandLineInterface().run(listen_args(sys.argv[1:]))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
-"""bin/serve's socket writes (assembly/serve.py): Twisted's own TCP connection, on a real
-socket pair, with the write-through installed. A write with nothing queued goes out at
-once without asking the event loop to watch the socket; what the socket cannot take is
-queued, and every later write waits behind it, so the bytes arrive whole and in order; a
-write to a connection the peer has closed raises nothing.
+"""bin/serve (assembly/serve.py): its listen backlog, and its socket writes on Twisted's
+own TCP connection over a real socket pair, with the write-through installed. A write
+with nothing queued goes out at once without asking the event loop to watch the socket;
+what the socket cannot take is queued, and every later write waits behind it, so the
+bytes arrive whole and in order; a write to a connection the peer has closed raises
+nothing.
 
 How checked: with the queue check removed (`not self._tempDataLen`), the later small write
 overtook the queued rest of the large one and the order test failed."""
@@ -86,3 +87,14 @@ def test_a_write_after_the_peer_left_raises_nothing(pair):
     connection.write(b"x" * 10)
     connection.write(b"y" * 100_000)  # the loss shows on a send: left to the event loop
     assert connection in reactor.writers
+
+
+def test_the_listen_address_keeps_its_meaning_and_gains_a_backlog():
+    assert serve.listen_args(["-v", "0", "-b", "127.0.0.1", "-p", "8001", "config.asgi:app"]) == [
+        "-e", f"tcp:port=8001:interface=127.0.0.1:backlog={serve.BACKLOG}", "-v", "0",
+        "config.asgi:app",
+    ]  # fmt: skip
+    assert serve.listen_args(["-b", "::1", "-p", "8001"])[1] == (
+        rf"tcp:port=8001:interface=\:\:1:backlog={serve.BACKLOG}"
+    )
+    assert serve.listen_args(["-u", "/run/a.sock", "x"]) == ["-u", "/run/a.sock", "x"]
