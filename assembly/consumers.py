@@ -20,6 +20,9 @@ MAX_STREAMS = 20
 # is set). Each heartbeat keeps the count alive; a worker that dies leaves its sockets
 # counted for at most this long.
 SOCKET_COUNT_SECONDS = 600
+# Subscriptions within this long of a page's first share one membership lookup per
+# assembly (live.active_membership); re-checks never use it.
+MEMBERSHIP_MEMO_SECONDS = 2.0
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
@@ -32,6 +35,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.language = _language(self.scope, self.user)
         self.token = _token(self.scope)
         self.counted = False
+        self._memo, self._memo_since = {}, time.monotonic()
         signed_in = self.user is not None and self.user.is_authenticated
         if signed_in and not await self._take_place():
             # Refused at the handshake, never accepted and then dropped: the browser treats
@@ -134,7 +138,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._error(_("Too many subscriptions on one page."))
             return
         kind, ident, facet = parsed
-        grant = await live.db(live.authorize)(kind, self.user, ident, facet, self.token)
+        grant = await live.db(live.authorize)(
+            kind, self.user, ident, facet, self.token, memo=self._subscribing()
+        )
         if grant is None:
             await self._send("subscribe.refused", {"stream": stream})
             return
@@ -230,6 +236,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def live_access(self, event):
         """The person's membership changed: re-check every stream of that assembly now.
         A page whose every stream was refused is closed."""
+        self._memo_since = float("-inf")  # what the memo says may be what just changed
         dropped = False
         for stream, (grant, _checked) in list(self.grants.items()):
             if grant.assembly_id == event["assembly_id"]:
@@ -238,6 +245,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._close_if_empty()
 
     # -- helpers ---------------------------------------------------------------------
+
+    def _subscribing(self):
+        """The memo of memberships for subscriptions arriving together (a page opening);
+        forgotten MEMBERSHIP_MEMO_SECONDS after it began, so a later subscribe asks again."""
+        now = time.monotonic()
+        if now - self._memo_since > MEMBERSHIP_MEMO_SECONDS:
+            self._memo, self._memo_since = {}, now
+        return self._memo
 
     async def _recheck(self, stream):
         kind, ident, facet = live.parse_stream(stream)

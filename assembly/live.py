@@ -63,11 +63,45 @@ class StreamKind:
     shared_snapshot: bool = False
 
 
-def authorize(kind, user, ident, facet, token=None):
-    """Ask `kind` whether this person (or token holder) may subscribe. Sync, may query."""
-    if kind.takes_token:
-        return kind.authorize(user, ident, facet, token=token)
-    return kind.authorize(user, ident, facet)
+def authorize(kind, user, ident, facet, token=None, memo=None):
+    """Ask `kind` whether this person (or token holder) may subscribe. Sync, may query.
+
+    `memo`: a socket's dict for `active_membership` while it subscribes to several streams
+    at once; None (a re-check) asks the database afresh."""
+    remembered = _memberships.set(memo)
+    try:
+        if kind.takes_token:
+            return kind.authorize(user, ident, facet, token=token)
+        return kind.authorize(user, ident, facet)
+    finally:
+        _memberships.reset(remembered)
+
+
+_memberships = contextvars.ContextVar("live_memberships", default=None)
+
+
+def active_membership(user, assembly_id):
+    """`user`'s active membership of the assembly (its assembly loaded too), or None.
+
+    Every stream kind's `authorize` asks this. A page opening subscribes to several
+    streams of one assembly at once (a meeting and its votes): within `authorize` with
+    a socket's memo, the database is asked once for all of them."""
+    if user is None or not user.is_authenticated or assembly_id is None:
+        return None
+    memo = _memberships.get()
+    key = (user.pk, assembly_id)
+    if memo is not None and key in memo:
+        return memo[key]
+    from .models import Membership
+
+    found = (
+        Membership.objects.select_related("assembly")
+        .filter(user=user, assembly_id=assembly_id, status=Membership.Status.ACTIVE)
+        .first()
+    )
+    if memo is not None:
+        memo[key] = found
+    return found
 
 
 _KINDS: dict[str, StreamKind] = {}

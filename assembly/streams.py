@@ -22,11 +22,7 @@ SNAPSHOT_PARTS = []
 def authorize(user, ident, facet):
     if not user.is_authenticated or facet not in (None, "roster"):
         return None
-    membership = (
-        Membership.objects.select_related("assembly")
-        .filter(user=user, assembly_id=ident, status=Membership.Status.ACTIVE)
-        .first()
-    )
+    membership = live.active_membership(user, ident)
     if membership is None:
         return None
     if facet == "roster" and not membership.can(Perm.VIEW_MEMBERS):

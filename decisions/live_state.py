@@ -10,17 +10,14 @@ Tally broadcasts are coalesced snapshots carrying a sequence number.
 import time
 
 from assembly import live
-from assembly.models import Membership
 
 from .models import Participation, Poll, Proposal
 
+_member = live.active_membership
 
-def _member(user, assembly_id):
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.filter(
-        user=user, assembly_id=assembly_id, status=Membership.Status.ACTIVE
-    ).first()
+
+# What deciding who may see a poll's stream reads (results_visible, results_public).
+POLL_ACCESS_FIELDS = ("assembly_id", "state", "secret", "results_visibility")
 
 
 def authorize_proposal(user, ident, facet):
@@ -35,7 +32,7 @@ def authorize_proposal(user, ident, facet):
 
 
 def authorize_poll(user, ident, facet):
-    poll = Poll.objects.filter(pk=ident).first()
+    poll = Poll.objects.filter(pk=ident).only(*POLL_ACCESS_FIELDS).first()
     if poll is None or facet not in (None, "results"):
         return None
     member = _member(user, poll.assembly_id)

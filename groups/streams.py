@@ -14,17 +14,10 @@ when what it shows is stale.
 from django.db.models import Sum
 
 from assembly import live
-from assembly.models import Membership
 
 from .models import Group
 
-
-def _membership(user, assembly_id):
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.filter(
-        user=user, assembly_id=assembly_id, status=Membership.Status.ACTIVE
-    ).first()
+_membership = live.active_membership
 
 
 def authorize_group(user, ident, facet):

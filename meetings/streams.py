@@ -20,7 +20,6 @@ from django.utils import timezone, translation
 
 from assembly import live
 from assembly.locale import zone_of
-from assembly.models import Membership
 
 FRAGMENTS = {
     "m-state": "meetings/live/_state.html",
@@ -111,9 +110,7 @@ def authorize(user, ident, facet, token=None):
         return live.Grant(stream=stream, assembly_id=meeting.assembly_id)
     if facet not in languages() or user is None or not user.is_authenticated:
         return None
-    member = Membership.objects.filter(
-        user=user, assembly_id=meeting.assembly_id, status=Membership.Status.ACTIVE
-    ).first()
+    member = live.active_membership(user, meeting.assembly_id)
     if member is None:
         return None
     if Sanction.objects.filter(meeting=meeting, member=member, kind="remove").exists():

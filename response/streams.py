@@ -25,19 +25,10 @@ from django.utils.html import format_html_join
 
 from assembly import live
 from assembly.locale import zone_of
-from assembly.models import Membership
 
 from .models import Callout, CalloutAnswer, Report, ReportEvent
 
-
-def _membership(user, assembly_id):
-    if not user.is_authenticated or assembly_id is None:
-        return None
-    return (
-        Membership.objects.select_related("assembly")
-        .filter(user=user, assembly_id=assembly_id, status=Membership.Status.ACTIVE)
-        .first()
-    )
+_membership = live.active_membership
 
 
 # -- alerts on every page -------------------------------------------------------------

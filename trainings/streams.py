@@ -7,7 +7,6 @@ import time
 from django.db.models import Count, Q
 
 from assembly import live
-from assembly.models import Membership
 
 from .models import Rsvp, Training
 
@@ -48,9 +47,7 @@ def authorize(user, ident, facet):
     assembly_id = Training.objects.filter(pk=ident).values_list("assembly_id", flat=True).first()
     if assembly_id is None:
         return None
-    me = Membership.objects.filter(
-        user=user, assembly_id=assembly_id, status=Membership.Status.ACTIVE
-    ).first()
+    me = live.active_membership(user, assembly_id)
     if me is None:
         return None
     return live.Grant(stream=f"training:{ident}", assembly_id=assembly_id, membership_id=me.pk)

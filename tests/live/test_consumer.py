@@ -103,6 +103,21 @@ async def test_demotion_drops_only_the_roster(cast):
     await ws.disconnect()
 
 
+async def test_a_change_of_role_is_seen_by_the_next_subscription_at_once(cast):
+    """Subscriptions arriving together share one membership lookup (a page opening);
+    a change of role forgets it, so a subscription right after it is judged afresh.
+    With the memo kept across the access event, the roster was granted here."""
+    ws = await connect(cast.facilitator.user)
+    assert (await subscribe(ws, stream_of(cast)))["type"] == "subscribed"
+    await database_sync_to_async(actions.change_role)(
+        cast.steward, member=cast.facilitator, role="member"
+    )
+    await asyncio.sleep(0.2)  # the access event reaches the socket; well within the memo
+    answer = await subscribe(ws, stream_of(cast, "roster"))
+    assert answer["type"] == "subscribe.refused"
+    await ws.disconnect()
+
+
 async def test_a_reconnecting_client_gets_a_fresh_snapshot(cast):
     ws = await connect(cast.member.user)
     await subscribe(ws, stream_of(cast))
