@@ -80,8 +80,9 @@ def authorize(kind, user, ident, facet, token=None, memo=None):
 _memberships = contextvars.ContextVar("live_memberships", default=None)
 
 
-def active_membership(user, assembly_id):
+def active_membership(user, assembly_id, assembly=None):
     """`user`'s active membership of the assembly (its assembly loaded too), or None.
+    `assembly`: the assembly already at hand (it is then not read again).
 
     Every stream kind's `authorize` asks this. A page opening subscribes to several
     streams of one assembly at once (a meeting and its votes): within `authorize` with
@@ -94,11 +95,12 @@ def active_membership(user, assembly_id):
         return memo[key]
     from .models import Membership
 
-    found = (
-        Membership.objects.select_related("assembly")
-        .filter(user=user, assembly_id=assembly_id, status=Membership.Status.ACTIVE)
-        .first()
+    found = Membership.objects.filter(
+        user=user, assembly_id=assembly_id, status=Membership.Status.ACTIVE
     )
+    found = (found if assembly is not None else found.select_related("assembly")).first()
+    if found is not None and assembly is not None:
+        found.assembly = assembly
     if memo is not None:
         memo[key] = found
     return found

@@ -159,10 +159,9 @@ def cast_over_socket(user, data):
 
     poll = Poll.objects.select_related("assembly").filter(pk=id_or_none(data.get("poll")) or 0)
     poll = poll.first()
-    member = _member(user, poll.assembly_id) if poll is not None else None
+    member = _member(user, poll.assembly_id, poll.assembly) if poll is not None else None
     if member is None:
         raise ActionError(_("This vote is not there, or you may not vote in it."))
-    member.assembly = poll.assembly  # its role check reads the assembly's settings
     fields = QueryDict(mutable=True)
     for pair in data.get("fields") or []:
         if isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair):
