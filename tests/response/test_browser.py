@@ -95,7 +95,9 @@ def test_a_report_verified_by_two_reaches_a_member_live_in_spanish(crew, server,
     photo = luz.locator(".report-photo img")
     expect(photo).to_be_visible()
     # The photo loads, through the permission-checked view (80 pixels wide, as sent).
-    luz.wait_for_function("document.querySelector('.report-photo img').naturalWidth === 80")
+    # (A property read, not wait_for_function: its string predicate is run with eval when
+    # the first check fails, and the page's CSP rightly refuses eval.)
+    expect(photo).to_have_js_property("naturalWidth", 80)
     assert "Ana" not in luz.locator("main").inner_text()  # who reported it stays private
     # The banner is shown until dismissed, also on the next page.
     luz.goto(server.url + "/a/eastside/")
