@@ -137,7 +137,8 @@ class _SnapshotCache:
         self.building = {}  # stream -> (task, generation)
         self.generation = {}  # stream -> int, bumped by every change
         self.watchers = {}  # stream -> sockets of this process subscribed
-        self.last_event = None  # the broadcast last counted by stream_changed
+        self.last_event = None  # the broadcast last seen by `forwarded`
+        self.last_message = None  # and what its sockets send
 
 
 _snapshot_caches = {}
@@ -153,14 +154,21 @@ def _snapshot_cache():
     return cache
 
 
-def stream_changed(stream, event=None):
-    """An event for `stream` reached this process: its cached snapshot is stale. Each
-    socket that forwards a broadcast says so; the first one for that `event` counts."""
+def forwarded(event):
+    """A socket of this process forwards the broadcast `event`: the ASGI message to hand
+    to the server, built once per broadcast and shared by every socket (nothing changes
+    it). The first socket also marks the stream's cached snapshot stale."""
     cache = _snapshot_cache()
-    if event is not None:
-        if cache.last_event is event:
-            return
+    if cache.last_event is not event:
         cache.last_event = event
+        cache.last_message = {"type": "websocket.send", "text": event["text"]}
+        stream_changed(event["stream"])
+    return cache.last_message
+
+
+def stream_changed(stream):
+    """An event for `stream` reached this process: its cached snapshot is stale."""
+    cache = _snapshot_cache()
     cache.generation[stream] = cache.generation.get(stream, 0) + 1
     cache.entries.pop(stream, None)
 
