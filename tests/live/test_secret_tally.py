@@ -194,6 +194,8 @@ async def test_a_secret_vote_sends_turnout_only_while_open(cast, running):  # no
         lambda: [join(make_user(f"w{i}@example.org"), cast.assembly, f"W {i}") for i in range(7)]
     )()
     ws = await connect(cast.member2.user)
+    # An id no count can be (normalise needs it), whichever test ran before in this process.
+    await database_sync_to_async(_next_poll_id)(cast, 900001)
     link = await database_sync_to_async(meeting_actions.open_floor_vote)(
         cast.facilitator, meeting=running, question="Q?", method="single",
         options=["North", "South"], present_only=False, secret=True, use_proposal=False,
