@@ -49,6 +49,11 @@ def join(user, assembly, name, role="member", status="active"):
 
 @pytest.fixture
 def cast(db):
+    return make_cast()
+
+
+def make_cast():
+    """The fixed cast (this module's docstring), created in the database."""
     eastside = make_assembly("Eastside People's Assembly", "eastside")
     lincoln = make_assembly("Lincoln High Sanctuary Team", "lincoln")
     people = SimpleNamespace(assembly=eastside, other_assembly=lincoln)
