@@ -49,6 +49,11 @@ def join(user, assembly, name, role="member", status="active"):
 
 @pytest.fixture
 def cast(db):
+    return make_cast()
+
+
+def make_cast():
+    """The fixed cast (this module's docstring), created in the database."""
     eastside = make_assembly("Eastside People's Assembly", "eastside")
     lincoln = make_assembly("Lincoln High Sanctuary Team", "lincoln")
     people = SimpleNamespace(assembly=eastside, other_assembly=lincoln)
@@ -146,8 +151,33 @@ def _on_postgres():
     return "postgresql" in settings.DATABASES["default"]["ENGINE"]
 
 
+# Tests that drive a browser or start server processes take seconds to minutes each, the
+# rest milliseconds. Run in several processes (pytest-xdist hands tests out in this order),
+# the long ones go first, so that the short ones fill in around them and the run does
+# not end with one process still in a long test while the other waits. What each test
+# does is unchanged; only when it starts.
+LONG_FIXTURES = [
+    {"browser"},  # a Chromium, and usually a server process for it
+    {"server", "two_servers", "proxy", "need_redis_server"},  # server processes
+    {"transactional_db"},  # real commits, threads, sockets; the database flushed after
+]
+
+
+def _how_long(item):
+    names = set(getattr(item, "fixturenames", ()))
+    for rank, fixtures in enumerate(LONG_FIXTURES):
+        if names & fixtures:
+            return rank
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return len(LONG_FIXTURES) - 1
+    return len(LONG_FIXTURES)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's ordering, which this keeps otherwise
 def pytest_collection_modifyitems(session, config, items):
     config._postgres_only = [item for item in items if item.get_closest_marker("postgres")]
+    items.sort(key=_how_long)  # stable: same rank, same order as before
 
 
 def pytest_runtest_setup(item):

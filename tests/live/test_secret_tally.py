@@ -50,6 +50,13 @@ async def drain(ws):
     return got
 
 
+async def drain_all(sockets):
+    """{name: drain(ws)} for every socket, drained side by side: each still waits until it
+    has itself been quiet for QUIET seconds, but the sockets wait at the same time."""
+    drained = await asyncio.gather(*(drain(ws) for ws in sockets.values()))
+    return dict(zip(sockets, drained, strict=True))
+
+
 def _next_poll_id(cast, start):
     """Make the next poll's id `start` (a number no count or other id can be), on either
     backend: a placeholder poll of another assembly holds `start - 1`."""
@@ -126,8 +133,7 @@ async def one_run(cast, running, voters, last, first_id):  # noqa: F811
     await subscribe(projector, f"meeting:{running.pk}:projector")
     sockets["projector"] = projector
     await asyncio.sleep(1.0)  # presence is broadcast 0.5 s after people arrive
-    for ws in sockets.values():
-        await drain(ws)  # snapshots and presence as everyone arrives
+    await drain_all(sockets)  # snapshots and presence as everyone arrives
 
     slug = cast.assembly.slug
     pages = {
@@ -143,8 +149,8 @@ async def one_run(cast, running, voters, last, first_id):  # noqa: F811
         await database_sync_to_async(vote)(voter, poll, choice)
         await settled()
         step = {}
-        for name, ws in sockets.items():
-            step[name] = sorted({normalise_message(m, poll) for m in await drain(ws)})
+        for name, messages in (await drain_all(sockets)).items():
+            step[name] = sorted({normalise_message(m, poll) for m in messages})
         for name, (user, path) in pages.items():
             html = await database_sync_to_async(_page)(user, path)
             step[name] = normalise(html, poll)

@@ -1,8 +1,10 @@
 """Every URL, asked by every person with GET and POST, answers as tests/permissions/table.py
 says; a refused request changes nothing in the database; an allowed POST does.
 
-Each row is one test. The world is built once per row; each request runs in a savepoint
-that is rolled back, and with an empty cache, so every person meets the same world.
+Each row is one test. The world is built once per module (in each test process), in a
+transaction that is rolled back when the module is done; each test runs in a savepoint
+of its own that is rolled back (pytest-django's `db`, nested in it), and each request in
+another, with an empty cache, so every row and every person meets the same world.
 
 A "not found" names nothing of the assembly (nothing is revealed). Every answer, whoever
 asks, also keeps the page-wide promises:
@@ -15,13 +17,17 @@ answering 200 to plain members), `@csp_exempt` on the projector view, 'unsafe-in
 added to style-src, and an email shown on the member page each fail here.
 """
 
+import sys
+
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.utils import translation
 
-from tests.conftest import user_of
+from tests.conftest import make_cast, user_of
 from tests.pages import page_problems
 from tests.permissions import world as world_module
 from tests.permissions.table import CASES, Same
@@ -33,9 +39,21 @@ PRIVATE_NAMES = ["Eastside", "Rapid Response", "Marta", "General assembly", "Pho
                  "Cedar"]  # fmt: skip
 
 
-@pytest.fixture
-def world(cast):
-    return world_module.build(cast)
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, media):
+    with django_db_blocker.unblock():
+        built = transaction.atomic()
+        built.__enter__()
+        try:
+            with translation.override(settings.LANGUAGE_CODE):
+                world = world_module.build(make_cast())
+        except BaseException:
+            built.__exit__(*sys.exc_info())
+            raise
+    yield world
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        built.__exit__(None, None, None)
 
 
 def user_of_world(world, who):
@@ -53,15 +71,21 @@ def people_clients(world):
 
 
 def database():
-    """Every row of every table, to tell whether a request changed anything."""
-    return {
-        model._meta.label: list(model._base_manager.order_by("pk").values_list())
-        for model in apps.get_models()
-    }
+    """Every row of every table, to tell whether a request changed anything: each model's
+    table read whole, every column as stored, in primary key order (plain SQL, without
+    building the ORM's values)."""
+    rows = {}
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            table = connection.ops.quote_name(model._meta.db_table)
+            pk = connection.ops.quote_name(model._meta.pk.column)
+            cursor.execute(f"SELECT * FROM {table} ORDER BY {pk}")  # noqa: S608
+            rows[model._meta.label] = cursor.fetchall()
+    return rows
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
-def test_every_person_gets_the_stated_answer(world, case):
+def test_every_person_gets_the_stated_answer(db, world, case):
     clients = people_clients(world)
     path = case.path(world)
     before = database()
