@@ -101,13 +101,22 @@ class Server:
     def stop(self):
         """Stop the server; returns everything it printed."""
         output = ""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+        if self.process:
+            # The whole group, even when the shell is gone: daphne runs under /bin/sh -c,
+            # which does not always hand its process over to the command.
             try:
+                os.killpg(self.process.pid, signal.SIGTERM)
                 self.process.wait(timeout=10)
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline:
+                    os.killpg(self.process.pid, 0)  # raises once the group is empty
+                    time.sleep(0.05)
+                os.killpg(self.process.pid, signal.SIGKILL)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+            except ProcessLookupError:
+                pass
         if getattr(self, "log", None):
             self.log.close()
             output = Path(self.log.name).read_text(errors="replace")

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -271,6 +272,18 @@ def test_redis_coming_back_sends_fresh_snapshots(cast, need_redis_server):
         redis.stop()
 
 
+def _refuses(port, seconds=10):
+    """Whether connections to `port` are refused within `seconds` (its server is gone)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        except OSError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_a_worker_killed_mid_vote_loses_no_confirmed_ballot(cast, need_redis_server):
     from decisions import actions
     from decisions.models import Participation
@@ -311,7 +324,10 @@ def test_a_worker_killed_mid_vote_loses_no_confirmed_ballot(cast, need_redis_ser
         for t in threads[6:]:
             t.start()
         time.sleep(0.3)
-        workers[0].process.kill()  # kill -9, mid-vote
+        # kill -9, mid-vote: the whole process group (the server runs under /bin/sh -c, and
+        # killing only the shell left daphne serving: this test once killed nothing).
+        os.killpg(workers[0].process.pid, signal.SIGKILL)
+        assert _refuses(workers[0].port), "the killed worker still answers"
         for t in threads[6:]:
             t.join(timeout=60)
         assert not any(t.is_alive() for t in threads)
