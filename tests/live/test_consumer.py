@@ -238,3 +238,35 @@ async def test_access_is_rechecked_on_the_heartbeat_not_on_broadcasts(cast, sett
     revoked = await receive_until(ws, lambda e: e["type"] == "access.revoked")
     assert revoked["data"] == {"stream": stream_of(cast)}
     assert await ws.receive_output(timeout=WAIT) == {"type": "websocket.close", "code": 4403}
+
+
+async def test_a_socket_is_let_in_while_the_pages_thread_is_busy(cast):
+    """Who opens a socket is looked up in the thread pool (assembly/socket_auth.py), not on
+    Django's one thread for synchronous code, which serves every page: a crowd of phones
+    opening the meeting must not queue behind pages (or each other) there. With channels'
+    own AuthMiddleware, this connection waited for the busy thread and timed out."""
+    import threading
+
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+    from django.conf import settings
+
+    from config.asgi import application
+    from tests.live.conftest import ORIGIN, _session_cookie
+
+    key = await database_sync_to_async(_session_cookie)(cast.member.user)
+    release = threading.Event()
+    busy = asyncio.ensure_future(sync_to_async(release.wait)())  # the one sync thread
+    try:
+        await asyncio.sleep(0.1)
+        headers = [(b"origin", ORIGIN), (b"host", b"127.0.0.1:8000"),
+                   (b"cookie", f"{settings.SESSION_COOKIE_NAME}={key}".encode())]  # fmt: skip
+        ws = WebsocketCommunicator(application, "/ws/live/", headers=headers)
+        connected, _code = await ws.connect(timeout=5)
+        assert connected
+        assert (await subscribe(ws, stream_of(cast)))["type"] == "subscribed"
+        assert not busy.done()  # all of it while the thread was still taken
+        await ws.disconnect()
+    finally:
+        release.set()
+        await busy
