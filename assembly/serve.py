@@ -46,8 +46,17 @@ def install():
 BACKLOG = 1024
 
 
+# How long a WebSocket handshake may wait for the server (daphne's default is 5 s). A crowd
+# arriving at once on a small server queues for longer than that; closing the waiting
+# handshakes only made every phone try again later, adding to the queue.
+CONNECT_TIMEOUT = 30
+
+
 def listen_args(argv):
-    """daphne's arguments with `-b HOST -p PORT` as the same endpoint plus a backlog."""
+    """daphne's arguments with `-b HOST -p PORT` as the same endpoint plus a backlog, and
+    the handshake timeout unless one is given."""
+    if "--websocket_connect_timeout" not in argv:
+        argv = ["--websocket_connect_timeout", str(CONNECT_TIMEOUT), *argv]
     args, host, port = [], None, None
     items = iter(argv)
     for arg in items:

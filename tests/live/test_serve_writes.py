@@ -89,12 +89,15 @@ def test_a_write_after_the_peer_left_raises_nothing(pair):
     assert connection in reactor.writers
 
 
-def test_the_listen_address_keeps_its_meaning_and_gains_a_backlog():
+def test_the_listen_address_keeps_its_meaning_and_gains_a_backlog_and_a_timeout():
+    timeout = ["--websocket_connect_timeout", str(serve.CONNECT_TIMEOUT)]
     assert serve.listen_args(["-v", "0", "-b", "127.0.0.1", "-p", "8001", "config.asgi:app"]) == [
-        "-e", f"tcp:port=8001:interface=127.0.0.1:backlog={serve.BACKLOG}", "-v", "0",
-        "config.asgi:app",
+        "-e", f"tcp:port=8001:interface=127.0.0.1:backlog={serve.BACKLOG}", *timeout,
+        "-v", "0", "config.asgi:app",
     ]  # fmt: skip
     assert serve.listen_args(["-b", "::1", "-p", "8001"])[1] == (
         rf"tcp:port=8001:interface=\:\:1:backlog={serve.BACKLOG}"
     )
-    assert serve.listen_args(["-u", "/run/a.sock", "x"]) == ["-u", "/run/a.sock", "x"]
+    assert serve.listen_args(["-u", "/run/a.sock", "x"]) == [*timeout, "-u", "/run/a.sock", "x"]
+    given = ["--websocket_connect_timeout", "9", "-u", "/run/a.sock"]
+    assert serve.listen_args(given) == given
