@@ -13,9 +13,6 @@ from assembly import live
 
 from .models import Participation, Poll, Proposal
 
-_member = live.active_membership
-
-
 # What deciding who may see a poll's stream reads (results_visible, results_public).
 POLL_ACCESS_FIELDS = ("assembly_id", "state", "secret", "results_visibility")
 
@@ -24,7 +21,7 @@ def authorize_proposal(user, ident, facet):
     proposal = Proposal.objects.filter(pk=ident).only("assembly_id").first()
     if facet is not None or proposal is None:
         return None
-    member = _member(user, proposal.assembly_id)
+    member = live.active_membership(user, proposal.assembly_id)
     if member is None:
         return None
     return live.Grant(stream=f"proposal:{ident}", assembly_id=proposal.assembly_id,
@@ -35,7 +32,7 @@ def authorize_poll(user, ident, facet):
     poll = Poll.objects.filter(pk=ident).only(*POLL_ACCESS_FIELDS).first()
     if poll is None or facet not in (None, "results"):
         return None
-    member = _member(user, poll.assembly_id)
+    member = live.active_membership(user, poll.assembly_id)
     if member is None:
         return None
     if facet == "results" and not results_visible(poll, member):
@@ -159,7 +156,9 @@ def cast_over_socket(user, data):
 
     poll = Poll.objects.select_related("assembly").filter(pk=id_or_none(data.get("poll")) or 0)
     poll = poll.first()
-    member = _member(user, poll.assembly_id, poll.assembly) if poll is not None else None
+    member = None
+    if poll is not None:
+        member = live.active_membership(user, poll.assembly_id, poll.assembly)
     if member is None:
         raise ActionError(_("This vote is not there, or you may not vote in it."))
     fields = QueryDict(mutable=True)

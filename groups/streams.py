@@ -17,14 +17,12 @@ from assembly import live
 
 from .models import Group
 
-_membership = live.active_membership
-
 
 def authorize_group(user, ident, facet):
     if facet is not None or not user.is_authenticated:
         return None
     assembly_id = Group.objects.filter(pk=ident).values_list("assembly_id", flat=True).first()
-    membership = _membership(user, assembly_id) if assembly_id else None
+    membership = live.active_membership(user, assembly_id)
     if membership is None:
         return None
     return live.Grant(stream=f"group:{ident}", assembly_id=assembly_id, membership_id=membership.pk)
@@ -33,7 +31,7 @@ def authorize_group(user, ident, facet):
 def authorize_board(user, ident, facet):
     if facet is not None:
         return None
-    membership = _membership(user, ident)
+    membership = live.active_membership(user, ident)
     if membership is None:
         return None
     return live.Grant(stream=f"board:{ident}", assembly_id=ident, membership_id=membership.pk)

@@ -28,9 +28,6 @@ from assembly.locale import zone_of
 
 from .models import Callout, CalloutAnswer, Report, ReportEvent
 
-_membership = live.active_membership
-
-
 # -- alerts on every page -------------------------------------------------------------
 
 
@@ -91,7 +88,7 @@ def queue_version(assembly_id):
 def authorize_verify(user, ident, facet):
     from .permissions import Standing
 
-    me = _membership(user, ident)
+    me = live.active_membership(user, ident)
     if facet is not None or me is None or not Standing.of(me).can_verify:
         return None
     return live.Grant(stream=verify_stream(ident), assembly_id=ident, membership_id=me.pk)
@@ -146,7 +143,7 @@ def authorize_callout(user, ident, facet):
     if facet not in (None, "people"):
         return None
     callout = Callout.objects.filter(pk=ident).first()
-    me = _membership(user, callout.assembly_id) if callout else None
+    me = live.active_membership(user, callout.assembly_id) if callout else None
     if me is None:
         return None
     standing = Standing.of(me)
