@@ -6,7 +6,7 @@ import time
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import trans_real
 
@@ -158,26 +158,17 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def on_act(self, message):
         """A write sent over the socket (see live.ACTIONS): answered with the action's event
         or `act.refused`, both carrying the sender's `ref` so its page can match them."""
-        from .errors import ActionError
-
         ref = str(message.get("ref", ""))[:40]
-        action = live.ACTIONS.get(message.get("action"))
+        name = message.get("action")
         data = message.get("data")
-        if action is None or not isinstance(data, dict):
+        if not isinstance(name, str) or name not in live.ACTIONS or not isinstance(data, dict):
             await self._send("act.refused", {"ref": ref, "message": _("Unknown action.")})
             return
         if self.user is None or not self.user.is_authenticated:
             await self._send("act.refused", {"ref": ref, "message": _("Log in first.")})
             return
-
-        def run():
-            with translation.override(self.language):
-                try:
-                    return live.ACTIONS[message["action"]](self.user, data)
-                except ActionError as exc:
-                    return "act.refused", {"message": str(exc.message)}
-
-        event_type, answer = await live.db(run)()
+        act = live.Act(user=self.user, data=data, language=self.language, arrived=timezone.now())
+        event_type, answer = await live.perform(name, act)
         await self._send(event_type, {**answer, "ref": ref})
 
     async def on_unsubscribe(self, message):

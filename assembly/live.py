@@ -93,17 +93,30 @@ def active_membership(user, assembly_id, assembly=None):
     key = (user.pk, assembly_id)
     if memo is not None and key in memo:
         return memo[key]
-    from .models import Membership
-
-    found = Membership.objects.filter(
-        user=user, assembly_id=assembly_id, status=Membership.Status.ACTIVE
-    )
-    found = (found if assembly is not None else found.select_related("assembly")).first()
-    if found is not None and assembly is not None:
-        found.assembly = assembly
+    if assembly is not None:
+        found = active_memberships([user], assembly).get(user.pk)
+    else:
+        found = _active(assembly_id).filter(user=user).select_related("assembly").first()
     if memo is not None:
         memo[key] = found
     return found
+
+
+def active_memberships(users, assembly):
+    """The active memberships of `users` in `assembly`, by user id, in one query (people
+    without one are left out)."""
+    ids = {user.pk for user in users if user is not None and user.is_authenticated}
+    found = {}
+    for membership in _active(assembly.pk).filter(user_id__in=ids):
+        membership.assembly = assembly
+        found[membership.user_id] = membership
+    return found
+
+
+def _active(assembly_id):
+    from .models import Membership
+
+    return Membership.objects.filter(assembly_id=assembly_id, status=Membership.Status.ACTIVE)
 
 
 _KINDS: dict[str, StreamKind] = {}
@@ -226,16 +239,99 @@ async def snapshot_events(kind, grant):
 #
 # Some writes may also arrive over a page's socket (a ballot from a member already in the
 # meeting), so that a crowd does not pay a request each. An app registers
-# fn(user, data) -> (event type, data); it runs in the thread pool, checks membership and
-# role like its view does (through the same action), and raises ActionError to refuse
-# with a message. The plain form stays for phones without JavaScript.
+# run(acts) -> [(event type, data)], one answer per `Act`: it runs in the thread pool,
+# checks membership and role like its view does (through the same action), and answers
+# each act in that act's language (`answer`), refusing one with `act.refused` and a
+# message. The plain form stays for phones without JavaScript.
+#
+# `together(data)` -> a key, or None: acts with the same key that arrive while an earlier
+# run for that key is busy wait for it and then run in one call (ballots of one vote: one
+# transaction for a crowd's ballots, not one each). Nothing waits when it is quiet: an act
+# that finds nothing running starts at once.
 
-ACTIONS = {}
+
+@dataclass(frozen=True)
+class Act:
+    """One write sent over a socket: who sent it, its data, and the socket's language."""
+
+    user: object
+    data: dict
+    language: str
+    arrived: object  # when it reached the server (an aware datetime)
 
 
-def register_action(name, fn):
-    ACTIONS[name] = fn
-    return fn
+@dataclass(frozen=True)
+class Action:
+    run: object  # (acts: list[Act]) -> list[(event type, data)]; sync, may query
+    together: object = None  # (data) -> a hashable key, or None to run alone
+
+
+ACTIONS: dict[str, Action] = {}
+# At most this many acts in one run: a crowd's ballots in one SQLite write transaction
+# keep other writers (a facilitator's click) waiting while it lasts.
+LARGEST_RUN = 50
+
+
+def register_action(name, run, together=None):
+    ACTIONS[name] = Action(run=run, together=together)
+    return run
+
+
+def answer(act, fn):
+    """fn() for one act, in its language: its (event type, data), or `act.refused` with
+    the message of the ActionError it raised."""
+    from django.utils import translation
+
+    from .errors import ActionError
+
+    with translation.override(act.language):
+        try:
+            return fn()
+        except ActionError as exc:
+            return "act.refused", {"message": str(exc.message)}
+
+
+_waiting = {}  # (action name, key) -> [(act, future)] waiting for the run in progress
+_runs = set()
+
+
+async def perform(name, act):
+    """Run one act of the registered action `name`: its (event type, data)."""
+    action = ACTIONS[name]
+    key = action.together(act.data) if action.together else None
+    if key is None:
+        return (await db(action.run)([act]))[0]
+    key = (name, key)
+    future = asyncio.get_running_loop().create_future()
+    waiting = _waiting.get(key)
+    if waiting is not None:
+        waiting.append((act, future))
+    else:
+        _waiting[key] = [(act, future)]
+        task = asyncio.get_running_loop().create_task(_run_together(action, key))
+        _runs.add(task)
+        task.add_done_callback(_runs.discard)
+    return await future
+
+
+async def _run_together(action, key):
+    """Run the acts waiting under `key`, LARGEST_RUN at a time, until none are left."""
+    try:
+        while waiting := _waiting[key]:
+            batch = waiting[:LARGEST_RUN]
+            del waiting[:LARGEST_RUN]
+            try:
+                answers = await db(action.run)([act for act, _future in batch])
+            except Exception as exc:
+                for _act, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+            else:
+                for (_act, future), result in zip(batch, answers, strict=True):
+                    if not future.done():
+                        future.set_result(result)
+    finally:
+        del _waiting[key]
 
 
 def register(kind: StreamKind):
@@ -357,6 +453,11 @@ class Coalescer:
     def window(self, key):
         return min(self.longest, max(self.delay, self.spend * self._cost.get(key, 0.0)))
 
+    def waiting(self, key):
+        """Whether a flush of `key` is waiting to start (it will read what is committed
+        now). Safe to ask from any thread."""
+        return key in self._pending
+
     def request(self, key, flush):
         if key in self._pending:
             return
@@ -464,6 +565,8 @@ def publish_snapshot(key, build):
                 return  # no server loop here, so no socket could receive it
             send_now()
             return
+        if _snapshots.waiting(key):
+            return  # a broadcast of this key waits to start here: it reads after this commit
         if shared and not _cache_call("add", _gate(key), 1, GATE_SECONDS, default=True):
             return  # another worker (or this one) broadcasts this window, after this write
         # A fresh context: the caller's (a sync thread's) must not leak into the task.

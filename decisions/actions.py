@@ -5,6 +5,7 @@ and publishes live events on commit."""
 import hashlib
 import secrets
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -597,26 +598,67 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of
     `on_behalf_of`: a member whose vote `actor` holds by proxy (the guards registered by
     meetings check the delegation); the participation records both.
     """
-    require(actor, Perm.PROPOSE)
-    _same_assembly(actor, poll)
-    voter = actor
-    if on_behalf_of is not None:
-        _same_assembly(actor, on_behalf_of)
-        if poll.secret:
-            raise ActionError(_("Proxy votes are not possible in a secret vote."))
-        voter = on_behalf_of
-    key = str(idempotency_key or "")[:64]
-    if len(key) < 8:
-        raise ActionError(_("This ballot form is incomplete. Reload the page and vote again."))
-    reason = _text(reason, field=_("The reason"), maximum=2000, required=False)
-    now = timezone.now()  # the ballot's arrival decides whether it is in time
+    arrived = timezone.now()  # the ballot's arrival decides whether it is in time
+    with ballot_box(poll.pk) as box:
+        return box.cast(actor, choice=choice, reason=reason, idempotency_key=idempotency_key,
+                        on_behalf_of=on_behalf_of, arrived=arrived)  # fmt: skip
+
+
+@contextmanager
+def ballot_box(poll_pk, voters=()):
+    """A transaction in which ballots of one poll are cast (`box.cast`), the poll read
+    once under the lock a close waits for (`_poll_for_ballot`).
+
+    A crowd's ballots sent over the meeting's socket go in through one box together (a
+    group commit: one transaction, one poll read, one tally broadcast for all of them);
+    each is checked and counted as if it came alone, and one refused leaves the others
+    standing. `voters`: the memberships expected to vote, whose electorate rows are read
+    in one query. Raises Poll.DoesNotExist for a poll that is gone.
+    """
     with transaction.atomic():
-        poll = _poll_for_ballot(poll.pk)
-        if not poll.accepting_at(now):
+        box = BallotBox(_poll_for_ballot(poll_pk), voters)
+        yield box
+        if box.counted:
+            live_state.tally_changed(box.poll)
+
+
+class BallotBox:
+    def __init__(self, poll, voters=()):
+        self.poll = poll
+        self.counted = False
+        ids = [voter.pk for voter in voters]
+        self._electors = set(
+            Elector.objects.filter(poll=poll, member_id__in=ids).values_list("member_id", flat=True)
+            if len(ids) > 1
+            else ()
+        )
+        self._asked = set(ids) if len(ids) > 1 else set()
+
+    def _is_elector(self, voter):
+        if voter.pk in self._asked:
+            return voter.pk in self._electors
+        return Elector.objects.filter(poll=self.poll, member=voter).exists()
+
+    def cast(self, actor, *, choice, reason="", idempotency_key, on_behalf_of=None, arrived):
+        """One ballot, as `cast_ballot` describes; `arrived`: when it reached the server."""
+        poll = self.poll
+        require(actor, Perm.PROPOSE)
+        _same_assembly(actor, poll)
+        voter = actor
+        if on_behalf_of is not None:
+            _same_assembly(actor, on_behalf_of)
+            if poll.secret:
+                raise ActionError(_("Proxy votes are not possible in a secret vote."))
+            voter = on_behalf_of
+        key = str(idempotency_key or "")[:64]
+        if len(key) < 8:
+            raise ActionError(_("This ballot form is incomplete. Reload the page and vote again."))
+        reason = _text(reason, field=_("The reason"), maximum=2000, required=False)
+        if not poll.accepting_at(arrived):
             if _already(poll, voter, key):
                 return Cast(poll=poll, repeated=True)  # a retry of a ballot that counted
             raise ActionError(_("This vote is closed. Your ballot was not counted."))
-        if not Elector.objects.filter(poll=poll, member=voter).exists():
+        if not self._is_elector(voter):
             reasons = (why(poll, voter) for why in NOT_ELECTOR_REASONS)
             raise ActionError(
                 next((r for r in reasons if r), None)
@@ -662,7 +704,7 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of
                     member=voter,
                     idempotency_key=key,
                     ballot=None if poll.secret else ballot,
-                    voted_at=None if poll.secret else now,
+                    voted_at=None if poll.secret else arrived,
                     cast_by=actor if voter != actor else None,
                 )
         except IntegrityError:
@@ -673,12 +715,12 @@ def cast_ballot(actor, *, poll, choice, reason="", idempotency_key, on_behalf_of
                 raise ActionError(_("You have already voted in this vote.")) from None
             Ballot.objects.filter(pk=existing.ballot_id).update(choice=choice, reason=reason)
             existing.idempotency_key = key
-            existing.voted_at = now
+            existing.voted_at = arrived
             existing.save(update_fields=["idempotency_key", "voted_at"])
-            live_state.tally_changed(poll)
+            self.counted = True
             return Cast(poll=poll, changed=True)
-        live_state.tally_changed(poll)
-    return Cast(poll=poll, receipt=receipt)
+        self.counted = True
+        return Cast(poll=poll, receipt=receipt)
 
 
 def _already(poll, voter, key=None):

@@ -141,45 +141,68 @@ live.register(live.StreamKind(name="poll", authorize=authorize_poll, snapshot=sn
                               shared_snapshot=True))  # fmt: skip
 
 
-def cast_over_socket(user, data):
-    """A ballot sent over a page's socket (live.ACTIONS "ballot.cast"): the same checks and
-    the same action as the ballot form, with the form's own fields and idempotency key, so
-    a ballot the socket lost and the form then re-sent counts once."""
+def _ballot_poll(data):
+    """Which vote a ballot sent over a socket is for: ballots for one vote that arrive
+    together are cast together (live.register_action's `together`)."""
+    from assembly.parsing import id_or_none
+
+    return id_or_none(data.get("poll"))
+
+
+def cast_over_socket(acts):
+    """Ballots sent over pages' sockets (live.ACTIONS "ballot.cast"), all for one vote: the
+    same checks and the same action as the ballot form, with the form's own fields and
+    idempotency key, so a ballot the socket lost and the form then re-sent counts once.
+    Those that arrived together go into one ballot box (one transaction), each checked
+    and answered as if it came alone."""
     from django.http import QueryDict
     from django.utils.translation import gettext as _
 
     from assembly.errors import ActionError
-    from assembly.parsing import id_or_none
 
     from . import actions
     from .forms import parse_ballot
 
-    poll = Poll.objects.select_related("assembly").filter(pk=id_or_none(data.get("poll")) or 0)
-    poll = poll.first()
-    member = None
-    if poll is not None:
-        member = live.active_membership(user, poll.assembly_id, poll.assembly)
-    if member is None:
+    def refuse():
         raise ActionError(_("This vote is not there, or you may not vote in it."))
-    fields = QueryDict(mutable=True)
-    for pair in data.get("fields") or []:
-        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair):
-            fields.appendlist(pair[0][:40], pair[1][:2000])
+
+    poll = Poll.objects.select_related("assembly").filter(pk=_ballot_poll(acts[0].data) or 0)
+    poll = poll.first()
+    members = {}
+    if poll is not None:
+        members = live.active_memberships([act.user for act in acts], poll.assembly)
+    if not members:
+        return [live.answer(act, refuse) for act in acts]
     options = list(poll.options.all()) if poll.takes_options else []
-    cast = actions.cast_ballot(
-        member,
-        poll=poll,
-        choice=parse_ballot(poll, fields, options),
-        reason=fields.get("reason", ""),
-        idempotency_key=fields.get("idempotency_key", ""),
-    )
-    if cast.repeated:
-        text = _("Your vote was already recorded; it counts once.")
-    elif cast.changed:
-        text = _("Your vote was changed.")
-    else:
-        text = _("Your vote was recorded.")
-    return "ballot.recorded", {"poll": poll.pk, "message": text, "receipt": cast.receipt}
+
+    def cast(box, act):
+        member = members.get(act.user.pk)
+        if member is None:
+            refuse()
+        fields = QueryDict(mutable=True)
+        for pair in act.data.get("fields") or []:
+            if isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair):
+                fields.appendlist(pair[0][:40], pair[1][:2000])
+        cast = box.cast(
+            member,
+            choice=parse_ballot(box.poll, fields, options),
+            reason=fields.get("reason", ""),
+            idempotency_key=fields.get("idempotency_key", ""),
+            arrived=act.arrived,
+        )
+        if cast.repeated:
+            text = _("Your vote was already recorded; it counts once.")
+        elif cast.changed:
+            text = _("Your vote was changed.")
+        else:
+            text = _("Your vote was recorded.")
+        return "ballot.recorded", {"poll": poll.pk, "message": text, "receipt": cast.receipt}
+
+    try:
+        with actions.ballot_box(poll.pk, voters=members.values()) as box:
+            return [live.answer(act, lambda act=act: cast(box, act)) for act in acts]
+    except Poll.DoesNotExist:  # deleted since the read above
+        return [live.answer(act, refuse) for act in acts]
 
 
-live.register_action("ballot.cast", cast_over_socket)
+live.register_action("ballot.cast", cast_over_socket, together=_ballot_poll)

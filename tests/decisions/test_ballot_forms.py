@@ -10,9 +10,9 @@ bare numbers 0 to 5; the seed digest came before the ballot.
 
 import re
 
-import pytest
+from django.utils import timezone
 
-from decisions.forms import ConfirmEmpty
+from assembly.live import Act
 from decisions.live_state import cast_over_socket
 from decisions.models import Participation
 from meetings import actions as meetings
@@ -109,11 +109,15 @@ def test_an_empty_ballot_where_a_choice_is_required_is_refused_not_asked(cast):
 def test_an_empty_approval_ballot_over_the_socket_needs_the_same_confirmation(cast):
     poll = open_vote(cast, method="approval", options=["Ana", "Beto"])
     data = {"poll": str(poll.pk), "fields": [["idempotency_key", "socket-key-123"]]}
-    with pytest.raises(ConfirmEmpty):
-        cast_over_socket(cast.member.user, data)
+    act = Act(user=cast.member.user, data=data, language="en", arrived=timezone.now())
+    [(kind, answer)] = cast_over_socket([act])
+    assert kind == "act.refused"
+    assert answer["message"] == (
+        "You chose no option. Vote for none? Send the ballot again to confirm."
+    )
     assert not poll.ballots.exists()
     data["fields"].append(["confirm_empty", "1"])
-    kind, _answer = cast_over_socket(cast.member.user, data)
+    [(kind, _answer)] = cast_over_socket([act])
     assert kind == "ballot.recorded"
     assert poll.ballots.get().choice == []
 

@@ -9,7 +9,9 @@ same tests run and hold because whole write transactions are serialised.
 
 How checked: with `cast_ballot` reading the poll without a lock (the code before this
 fix), `test_a_ballot_in_flight_when_the_vote_closes_is_counted_or_refused` failed on
-PostgreSQL in all three closings (the ballot was confirmed and left out of the count).
+PostgreSQL in all three closings (the ballot was confirmed and left out of the count);
+with the ballot box reading the poll without its lock, the ballots cast together (over
+the socket) failed likewise in all three.
 """
 
 import threading
@@ -187,3 +189,57 @@ def test_a_crowd_voting_through_the_close_is_counted_exactly(cast, proposal, clo
     assert errors == []
     assert len(confirmed) + len(refused) == len(members)
     _assert_agrees(poll, confirmed=confirmed, refused=[m for m, _exc in refused])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("closing", list(CLOSINGS))
+def test_ballots_cast_together_through_the_close_are_counted_exactly(cast, proposal, closing):
+    """As above, for ballots sent over the meeting's socket, which go in together (one
+    ballot box per crowd of them): 4 boxes of 6 ballots each while the vote closes."""
+    from assembly.live import Act
+    from decisions.live_state import cast_over_socket
+
+    members = _members(cast, 24)
+    poll = open_vote(cast, proposal=proposal, quorum=0,
+                     closes_at=timezone.now() + timedelta(hours=1))  # fmt: skip
+    barrier = threading.Barrier(5)
+    confirmed, refused, errors = [], [], []
+    lock = threading.Lock()
+
+    choices = ["no", "yes", "yes"]
+
+    def box(k, crowd):
+        try:
+            barrier.wait(timeout=20)
+            time.sleep(0.01 * k)  # boxes spread across the close
+            acts = [Act(user=m.user, language="en", arrived=timezone.now(), data={
+                "poll": poll.pk,
+                "fields": [["choice", choices[i % 3]], ["idempotency_key", f"k-{m.pk}-xyz"]],
+            }) for i, m in enumerate(crowd)]  # fmt: skip
+            answers = cast_over_socket(acts)
+            with lock:
+                for member, (kind, data) in zip(crowd, answers, strict=True):
+                    if kind == "ballot.recorded":
+                        confirmed.append(member)
+                    elif "closed" in data["message"]:
+                        refused.append(member)
+                    else:
+                        errors.append((member, data["message"]))
+        finally:
+            connections.close_all()
+
+    def closer():
+        try:
+            barrier.wait(timeout=20)
+            time.sleep(0.015)
+            CLOSINGS[closing](cast, poll)
+        finally:
+            connections.close_all()
+
+    crowds = [members[k::4] for k in range(4)]
+    threads = [threading.Thread(target=box, args=(k, crowd)) for k, crowd in enumerate(crowds)]
+    _run([*threads, threading.Thread(target=closer)])
+    assert errors == []
+    assert len(confirmed) + len(refused) == len(members)
+    _assert_agrees(poll, confirmed=confirmed, refused=refused)
