@@ -1,5 +1,6 @@
 """The one WebSocket entry point. Thin: parse, check, hand to the live backbone."""
 
+import contextlib
 import json
 import time
 
@@ -69,7 +70,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._drop(stream)
         if self.counted:
             self.counted = False
-            await acall("decr", _count_key(self.user.pk))
+            # The count lapses after SOCKET_COUNT_SECONDS without a heartbeat from any of
+            # the person's sockets; then there is nothing left to give back.
+            with contextlib.suppress(ValueError):
+                await acall("decr", _count_key(self.user.pk))
             await self.channel_layer.group_discard(live.user_group(self.user.pk), self.channel_name)
 
     async def _take_place(self):

@@ -112,6 +112,22 @@ async def test_one_person_may_hold_only_so_many_sockets(cast):
         await ws.disconnect()
 
 
+async def test_a_socket_outliving_its_persons_count_closes_cleanly(cast):
+    """A socket whose page sent no heartbeat for SOCKET_COUNT_SECONDS (a phone asleep)
+    finds its person's socket count gone when it closes: the close still goes through
+    without an error (it raised ValueError inside the application, logged per socket)."""
+    from assembly.cache import acall
+    from assembly.consumers import _count_key
+
+    ws = await connect(cast.member.user)
+    await acall("delete", _count_key(cast.member.user.pk))  # the count lapsed
+    await ws.disconnect()  # re-raises what the application raised
+    again = await connect(cast.member.user)
+    await again.send_to(text_data=json.dumps({"type": "ping"}))
+    assert json.loads(await again.receive_from(timeout=15))["type"] == "pong"
+    await again.disconnect()
+
+
 async def test_logging_out_everywhere_closes_the_persons_sockets(cast):
     from assembly import privacy
 
