@@ -53,6 +53,7 @@ JOIN_SECONDS = float(os.environ.get("BENCH_JOIN_SECONDS", "10"))
 RATE = float(os.environ.get("BENCH_RATE", "100"))
 FORM_IN_FLIGHT = int(os.environ.get("BENCH_FORM_IN_FLIGHT", "100"))
 IDLE_SECONDS = int(os.environ.get("BENCH_IDLE", "600"))
+ACK_TIMEOUT = float(os.environ.get("BENCH_ACK_TIMEOUT", "300"))
 CHANGES = 5
 PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -242,6 +243,7 @@ class Member:
         self.handshakes_refused = 0
         self.state_bytes = 0
         self.ws = None
+        self.refusals = []  # messages of ballots refused
 
     async def join(self, streams):
         url = f"ws://127.0.0.1:{self.port}/ws/live/"
@@ -280,11 +282,22 @@ class Member:
                     future = self.acks.pop(REF.search(text)[1], None)
                     if future is not None and not future.done():
                         future.set_result((now, '"ballot.recorded"' in text))
+                    if '"act.refused"' in text:
+                        self.refusals.append(json.loads(text)["data"].get("message"))
                 if self.ready_at is None and not self.waiting:
                     self.ready_at = now
         except websockets.exceptions.ConnectionClosed as closed:
-            if closed.rcvd is not None:
-                self.closed_by_server = closed.rcvd.code
+            # A close frame's code, or 1006 for a connection that ended without one.
+            self.closed_by_server = closed.rcvd.code if closed.rcvd is not None else 1006
+        except Exception:
+            # A message this client could not read: say so (a silent reader would stop
+            # reading, and the server would seem to have stopped answering).
+            import traceback
+
+            traceback.print_exc()
+            raise
+        else:  # a clean close ends the loop without raising; this client closes only at the end
+            self.closed_by_server = self.ws.close_code
 
     async def vote(self, poll):
         ref = secrets.token_hex(8)
@@ -295,7 +308,7 @@ class Member:
         message = {"type": "act", "action": "ballot.cast", "ref": ref,
                    "data": {"poll": poll, "fields": fields}}  # fmt: skip
         await self.ws.send(json.dumps(message))
-        acked, ok = await asyncio.wait_for(future, timeout=300)
+        acked, ok = await asyncio.wait_for(future, timeout=ACK_TIMEOUT)
         return sent, acked, ok
 
     def first_seen(self, poll, turnout):
@@ -449,6 +462,14 @@ def summarise(label, poll, votes, members):
     ok = [v for v in votes if not isinstance(v, BaseException) and v[2]]
     failed = len(votes) - len(ok)
     out = {f"{label}_failed": failed}
+    if failed:  # why, for the log: refusals by message, exceptions by type
+        why = [type(v).__name__ for v in votes if isinstance(v, BaseException)]
+        why += [text for m in members for text in m.refusals]
+        out[f"{label}_why_failed"] = {w: why.count(w) for w in set(why)}
+        codes = [m.closed_by_server for m in members if m.closed_by_server is not None]
+        out[f"{label}_closed_by_server"] = {c: codes.count(c) for c in set(codes)}
+    for m in members:
+        m.refusals.clear()
     if not ok:
         return out
     first_sent = min(s for s, _a, _o in ok)
