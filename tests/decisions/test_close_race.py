@@ -114,6 +114,21 @@ def _close_by_page_view(cast, poll):
 CLOSINGS = {"by hand": _close_by_hand, "by time": _close_by_timer, "page": _close_by_page_view}
 
 
+def _closer(barrier, cast, poll, closing, after):
+    """A thread that waits at `barrier` with the voters, then closes the vote `after`
+    seconds later, as `closing` says."""
+
+    def close():
+        try:
+            barrier.wait(timeout=20)
+            time.sleep(after)
+            CLOSINGS[closing](cast, poll)
+        finally:
+            connections.close_all()
+
+    return threading.Thread(target=close)
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("closing", list(CLOSINGS))
@@ -176,16 +191,8 @@ def test_a_crowd_voting_through_the_close_is_counted_exactly(cast, proposal, clo
         finally:
             connections.close_all()
 
-    def closer():
-        try:
-            barrier.wait(timeout=20)
-            time.sleep(0.02)
-            CLOSINGS[closing](cast, poll)
-        finally:
-            connections.close_all()
-
     threads = [threading.Thread(target=voter, args=(i, m)) for i, m in enumerate(members)]
-    _run([*threads, threading.Thread(target=closer)])
+    _run([*threads, _closer(barrier, cast, poll, closing, after=0.02)])
     assert errors == []
     assert len(confirmed) + len(refused) == len(members)
     _assert_agrees(poll, confirmed=confirmed, refused=[m for m, _exc in refused])
@@ -229,17 +236,9 @@ def test_ballots_cast_together_through_the_close_are_counted_exactly(cast, propo
         finally:
             connections.close_all()
 
-    def closer():
-        try:
-            barrier.wait(timeout=20)
-            time.sleep(0.015)
-            CLOSINGS[closing](cast, poll)
-        finally:
-            connections.close_all()
-
     crowds = [members[k::4] for k in range(4)]
     threads = [threading.Thread(target=box, args=(k, crowd)) for k, crowd in enumerate(crowds)]
-    _run([*threads, threading.Thread(target=closer)])
+    _run([*threads, _closer(barrier, cast, poll, closing, after=0.015)])
     assert errors == []
     assert len(confirmed) + len(refused) == len(members)
     _assert_agrees(poll, confirmed=confirmed, refused=refused)
