@@ -240,6 +240,8 @@ class Member:
         self.acks = {}  # ref -> future
         self.ready_at = None
         self.closed_by_server = None
+        self.closed_at = None
+        self.closed_why = None
         self.handshakes_refused = 0
         self.state_bytes = 0
         self.ws = None
@@ -287,8 +289,14 @@ class Member:
                 if self.ready_at is None and not self.waiting:
                     self.ready_at = now
         except websockets.exceptions.ConnectionClosed as closed:
-            # A close frame's code, or 1006 for a connection that ended without one.
+            # A close frame's code, or 1006 for a connection that ended without one; and
+            # what ended it (a frame this client sent, or the error underneath).
             self.closed_by_server = closed.rcvd.code if closed.rcvd is not None else 1006
+            self.closed_at = time.perf_counter()
+            cause = closed.__cause__
+            self.closed_why = f"sent {closed.sent.code}" if closed.sent else str(closed)
+            if cause is not None:
+                self.closed_why += f" ({type(cause).__name__}: {cause})"
         except Exception:
             # A message this client could not read: say so (a silent reader would stop
             # reading, and the server would seem to have stopped answering).
@@ -298,6 +306,12 @@ class Member:
             raise
         else:  # a clean close ends the loop without raising; this client closes only at the end
             self.closed_by_server = self.ws.close_code
+            self.closed_at = time.perf_counter()
+            self.closed_why = "clean close"
+        finally:  # ballots waiting for an answer on a closed socket will not get one
+            for future in self.acks.values():
+                if not future.done():
+                    future.set_exception(ConnectionError(f"closed: {self.closed_why}"))
 
     async def vote(self, poll):
         ref = secrets.token_hex(8)
@@ -311,15 +325,41 @@ class Member:
         acked, ok = await asyncio.wait_for(future, timeout=ACK_TIMEOUT)
         return sent, acked, ok
 
-    def first_seen(self, poll, turnout):
+    def first_seen(self, poll):
+        """When this screen first showed each turnout: {turnout: time}, one pass."""
+        seen, shown = {}, 0
         for when, value in self.tally.get(poll, ()):
-            if value >= turnout:
-                return when
-        return None
+            for turnout in range(shown + 1, value + 1):
+                seen[turnout] = when
+            shown = max(shown, value)
+        return seen
 
     def last_turnout(self, poll):
         seen = self.tally.get(poll)
         return seen[-1][1] if seen else 0
+
+
+class LoopLag:
+    """How late this client's own event loop runs: a sleep of STEP that wakes much later
+    means every socket here was read that late too (pings answered late, screens seen
+    late), and a figure taken then measures the client, not the server."""
+
+    STEP = 0.05
+
+    def __init__(self):
+        self.worst = 0.0
+        self.task = asyncio.get_running_loop().create_task(self.watch())
+
+    async def watch(self):
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(self.STEP)
+            self.worst = max(self.worst, time.perf_counter() - before - self.STEP)
+
+    def take(self):
+        """The worst lateness since the last take, in seconds."""
+        worst, self.worst = self.worst, 0.0
+        return worst
 
 
 async def http_post(port, path, fields, session):
@@ -349,6 +389,7 @@ async def run(server, world, n):
     members = [Member(server.ports[i % len(server.ports)], key)
                for i, key in enumerate(world["members"])]  # fmt: skip
     result = {"n": n}
+    lag = LoopLag()
     rss_before = rss_kib(server.pids())
 
     # Joining: N members arrive over JOIN_SECONDS.
@@ -368,6 +409,7 @@ async def run(server, world, n):
     result["not_ready"] = n - len(ready)
     result["refused"] = sum(m.handshakes_refused for m in members)
     result["dropped"] = sum(1 for m in members if m.closed_by_server is not None)
+    result["join_client_lag_s"] = lag.take()
     await asyncio.sleep(2)  # presence and snapshots settle
     result["kib_per_member"] = (rss_kib(server.pids()) - rss_before) / n
     result["state_bytes"] = max(m.state_bytes for m in members)
@@ -406,22 +448,28 @@ async def run(server, world, n):
     result["change_p50_ms"] = percentile(latencies, 50) * 1000
     result["change_p95_ms"] = percentile(latencies, 95) * 1000
     result["change_cpu_s"] = sum(cpu) / len(cpu)
+    result["change_client_lag_s"] = lag.take()
 
     # Ballots over the socket: at RATE per second, then all at once.
     live = [m for m in members if m.ready_at is not None]
     for label, poll, rate in (("paced", polls[0], RATE), ("burst", polls[1], None)):
         before = cpu_seconds(server.pids())
+        began = time.perf_counter()
         tasks = []
-        for m in live:
+        for i, m in enumerate(live):
             tasks.append(asyncio.get_running_loop().create_task(m.vote(poll)))
-            if rate:
-                await asyncio.sleep(1 / rate)
+            if rate:  # on a schedule: the i-th ballot leaves i / rate s after the first
+                await asyncio.sleep(max(0.0, began + (i + 1) / rate - time.perf_counter()))
         votes = await asyncio.gather(*tasks, return_exceptions=True)
         result.update(await settle(label, poll, live))
-        result.update(summarise(label, poll, votes, live))
+        result.update(await summarise(label, poll, votes, live))
         result[f"{label}_cpu_ms_per_ballot"] = (
             (cpu_seconds(server.pids()) - before) / max(1, len(live)) * 1000
         )
+        result[f"{label}_client_lag_s"] = lag.take()
+        lost = sorted(m.closed_at - began for m in live if m.closed_at and m.closed_at >= began)
+        if lost:  # when, after the phase began, sockets were lost: first, median, last
+            result[f"{label}_lost_s"] = [lost[0], lost[len(lost) // 2], lost[-1]]
 
     # Ballots through the plain form, FORM_IN_FLIGHT at a time (not for the bare server).
     if not isinstance(server, Bare):
@@ -439,8 +487,10 @@ async def run(server, world, n):
         votes = await asyncio.gather(*(form_vote(i, m) for i, m in enumerate(live)),
                                      return_exceptions=True)  # fmt: skip
         result.update(await settle("form", polls[2], live))
-        result.update(summarise("form", polls[2], votes, live))
+        result.update(await summarise("form", polls[2], votes, live))
+        result["form_client_lag_s"] = lag.take()
 
+    lag.task.cancel()
     for m in members:
         if m.ws is not None:
             await m.ws.close()
@@ -458,7 +508,7 @@ async def settle(label, poll, members, limit=60.0):
     return {f"{label}_exact": False, f"{label}_settle_s": None}
 
 
-def summarise(label, poll, votes, members):
+async def summarise(label, poll, votes, members):
     ok = [v for v in votes if not isinstance(v, BaseException) and v[2]]
     failed = len(votes) - len(ok)
     out = {f"{label}_failed": failed}
@@ -468,6 +518,8 @@ def summarise(label, poll, votes, members):
         out[f"{label}_why_failed"] = {w: why.count(w) for w in set(why)}
         codes = [m.closed_by_server for m in members if m.closed_by_server is not None]
         out[f"{label}_closed_by_server"] = {c: codes.count(c) for c in set(codes)}
+        whys = [m.closed_why for m in members if m.closed_why]
+        out[f"{label}_closed_why"] = {w: whys.count(w) for w in set(whys)}
     for m in members:
         m.refusals.clear()
     if not ok:
@@ -478,11 +530,21 @@ def summarise(label, poll, votes, members):
     ack_ms = [(a - s) * 1000 for s, a, _o in ok]
     for q in (50, 95, 99):
         out[f"{label}_ack_p{q}_ms"] = percentile(ack_ms, q)
-    screen = []
-    for k, acked in enumerate(acks, start=1):
-        times = [m.first_seen(poll, k) for m in members]
-        if all(t is not None for t in times):
-            screen.append(max(0.0, max(times) - acked) * 1000)
+    # When every screen showed turnout k: the latest of the screens' first sight of it.
+    # This client's loop must keep answering the server's pings while it adds this up
+    # (a loop held for 30 s has every socket dropped by daphne's ping timeout), so it
+    # takes one screen at a time and yields between them.
+    everywhere = {k: 0.0 for k in range(1, len(acks) + 1)}
+    for m in members:
+        seen = m.first_seen(poll)
+        for k in list(everywhere):
+            if k in seen:
+                everywhere[k] = max(everywhere[k], seen[k])
+            else:
+                del everywhere[k]  # a screen never showed it
+        await asyncio.sleep(0)
+    screen = [max(0.0, everywhere[k] - acked) * 1000
+              for k, acked in enumerate(acks, start=1) if k in everywhere]  # fmt: skip
     for q in (50, 95, 99):
         out[f"{label}_screen_p{q}_ms"] = percentile(screen, q)
     return out
