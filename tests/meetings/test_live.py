@@ -180,3 +180,63 @@ def test_a_broadcast_costs_the_same_queries_for_a_big_meeting(
     assert Membership.objects.count() > 40
     with django_assert_max_num_queries(len(small.captured_queries) + 2):
         streams.meeting_events(running.pk)
+
+
+async def test_a_crowd_joining_shares_one_snapshot_per_change_and_language(
+    cast, running, monkeypatch
+):
+    """Issue 10, point 2: a hall opening the meeting at once does not build its snapshot
+    once per socket. Twelve members subscribe together, in two languages: the snapshot of
+    each language is built once and every joiner of that language gets the same one. A
+    change reaches every socket, and the next joiner gets a snapshot built afresh that
+    shows it (a stale shared snapshot would hide it).
+
+    How checked: with the meeting kind's shared_snapshot off, it was built twelve times;
+    with the cache never forgetting an entry on a change, the late joiner got the old queue.
+    """
+    import dataclasses
+
+    from tests.conftest import join, make_user
+
+    kind = live._KINDS["meeting"]
+    built = []
+
+    def counted(grant):
+        built.append(grant.stream)
+        return kind.snapshot(grant)
+
+    monkeypatch.setitem(live._KINDS, "meeting", dataclasses.replace(kind, snapshot=counted))
+
+    def crowd():
+        return [join(make_user(f"crowd{i}@example.org"), cast.assembly, f"Crowd {i}")
+                for i in range(13)]  # fmt: skip
+
+    people = await database_sync_to_async(crowd)()
+    late, people = people[-1], people[:-1]
+    sockets = [await connect(person.user) for person in people]
+    wanted = [f"meeting:{running.pk}:{'es' if i % 3 == 0 else 'en'}" for i in range(12)]
+    await asyncio.gather(*(
+        ws.send_to(text_data=json.dumps({"type": "subscribe", "stream": stream}))
+        for ws, stream in zip(sockets, wanted, strict=True)
+    ))  # fmt: skip
+    snapshots = [await receive_until(ws, lambda e: e["type"] == "meeting.state") for ws in sockets]
+    assert sorted(built) == sorted(set(wanted))  # once per language, not once per socket
+    for stream in set(wanted):
+        got = [s for s, w in zip(snapshots, wanted, strict=True) if w == stream]
+        assert all(s == got[0] for s in got) and got[0]["stream"] == stream
+    assert "Ana" not in snapshots[1]["data"]["swap"]["m-queue"]
+
+    item = await database_sync_to_async(current)(running)
+    await database_sync_to_async(actions.raise_hand)(cast.member, item=item, kind="clarify")
+    for ws in sockets:
+        event = await receive_until(ws, lambda e: e["type"] == "meeting.state")
+        assert "Ana" in event["data"]["swap"]["m-queue"]
+
+    newcomer = await connect(late.user)
+    await subscribe(newcomer, f"meeting:{running.pk}:en")
+    fresh = await receive_until(newcomer, lambda e: e["type"] == "meeting.state")
+    assert "Ana" in fresh["data"]["swap"]["m-queue"]
+    assert built.count(f"meeting:{running.pk}:en") == 2
+    await settled()
+    for ws in [*sockets, newcomer]:
+        await ws.disconnect()
