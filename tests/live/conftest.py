@@ -1,3 +1,4 @@
+import asyncio
 import json
 
 from channels.db import database_sync_to_async
@@ -5,6 +6,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
+from assembly import live
 from config.asgi import application
 
 ORIGIN = b"http://127.0.0.1:8000"
@@ -49,3 +51,9 @@ async def subscribe(communicator, stream):
     return await receive_until(
         communicator, lambda e: e["type"] in ("subscribed", "subscribe.refused")
     )
+
+
+async def settled():
+    """Let coalesced broadcasts still pending on this loop finish (they use the database)."""
+    while live._snapshots._tasks:
+        await asyncio.gather(*list(live._snapshots._tasks), return_exceptions=True)

@@ -13,7 +13,6 @@ How checked: with the window not looked up (each worker broadcasting its own), t
 process broadcast the first ballot while the other worker held the window.
 """
 
-import asyncio
 import os
 
 import pytest
@@ -22,18 +21,13 @@ from django.core.cache import cache
 
 from assembly import live
 from decisions import actions
-from tests.live.conftest import connect, receive_until, subscribe
+from tests.live.conftest import connect, receive_until, settled, subscribe
 
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="workers share windows in Redis"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-async def settled():
-    while live._snapshots._tasks:
-        await asyncio.gather(*list(live._snapshots._tasks), return_exceptions=True)
 
 
 def _ballot(member, poll, key):

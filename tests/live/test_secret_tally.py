@@ -23,23 +23,17 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from assembly import live
 from config.asgi import application
 from meetings import actions as meeting_actions
 from tests.conftest import join, make_user
 from tests.decisions.conftest import vote
-from tests.live.conftest import ORIGIN, connect, subscribe
+from tests.live.conftest import ORIGIN, connect, settled, subscribe
 from tests.meetings.conftest import meeting, running  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EARLIER = ["yes", "no", "yes", "abstain", "no"]  # five ballots, then the one that differs
 QUIET = 0.6  # longer than a coalesced broadcast's delay (0.25 s), through Redis too
-
-
-async def settled():
-    while live._snapshots._tasks:
-        await asyncio.gather(*list(live._snapshots._tasks), return_exceptions=True)
 
 
 async def drain(ws):

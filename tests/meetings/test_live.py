@@ -13,16 +13,18 @@ from django.test.utils import CaptureQueriesContext
 from assembly import live
 from config.asgi import application
 from meetings import actions, streams
-from tests.live.conftest import ORIGIN, WAIT, connect, receive, receive_until, subscribe
+from tests.live.conftest import (
+    ORIGIN,
+    WAIT,
+    connect,
+    receive,
+    receive_until,
+    settled,
+    subscribe,
+)
 from tests.meetings.conftest import current
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-async def settled():
-    """Let coalesced broadcasts still pending on this loop finish (they use the database)."""
-    while live._snapshots._tasks:
-        await asyncio.gather(*list(live._snapshots._tasks), return_exceptions=True)
 
 
 async def projector_socket(token):
